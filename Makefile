@@ -1,0 +1,41 @@
+# The two commands of the README: `make dev` and `make test`. Both create and reuse
+# the virtualenv in .venv and install what they need themselves.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEMO_PRODUCTS ?= 200
+PYTEST_ARGS ?=
+
+.PHONY: dev test test-sqlite test-postgresql install serve migrate bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q "setuptools>=68,<82" wheel
+
+$(STAMP): $(BIN)/python setup.cfg pyproject.toml $(wildcard tests/testplugin/setup.cfg) $(wildcard examples/*/setup.cfg)
+	$(BIN)/pip install -q -e ".[test]"
+	$(BIN)/pip install -q -e tests/testplugin
+	@for d in examples/*/; do [ -f $$d/setup.cfg ] && $(BIN)/pip install -q -e $$d || true; done
+	touch $(STAMP)
+
+install: $(STAMP)
+
+dev: install
+	mkdir -p var
+	$(BIN)/agora development.ini migrate
+	$(BIN)/agora development.ini demo-data --products $(DEMO_PRODUCTS) --if-empty
+	$(BIN)/pserve development.ini
+
+test: install
+	$(BIN)/pytest --db=sqlite -q $(PYTEST_ARGS)
+	$(BIN)/pytest --db=postgresql -q $(PYTEST_ARGS)
+
+test-sqlite: install
+	$(BIN)/pytest --db=sqlite -q $(PYTEST_ARGS)
+
+test-postgresql: install
+	$(BIN)/pytest --db=postgresql -q $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) var *.egg-info

@@ -1,0 +1,66 @@
+"""Agora core: the Pyramid application factory.
+
+Reading :func:`make_app` tells you the whole application: settings, database, security,
+errors, core subsystems, then each enabled plugin in the order of ``agora.plugins``.
+"""
+from __future__ import annotations
+
+import logging
+
+from pyramid.config import Configurator
+
+from config import Settings, load_settings
+from core.plugins import build_plugin_manager
+
+log = logging.getLogger("agora")
+
+
+def load(ini: dict, environ=None) -> tuple[Settings, object, list]:
+    """Settings validated with every enabled plugin's defaults, plus the plugin manager."""
+    enabled = load_settings(ini, environ).plugins
+    pm, loaded = build_plugin_manager(enabled)
+    defaults: dict = {}
+    for extra in reversed(pm.hook.agora_settings_defaults()):
+        defaults.update(extra or {})
+    return load_settings(ini, environ, extra_defaults=defaults), pm, loaded
+
+
+def make_app(settings: Settings, pm, loaded, *, dbsession_factory=None):
+    """Build the WSGI application.  ``dbsession_factory`` lets tests hand in their session."""
+    config = Configurator(settings={"agora.settings": settings, "retry.attempts": 3})
+    config.registry["agora.plugin_manager"] = pm
+    config.registry["agora.plugins"] = loaded
+    if dbsession_factory is not None:
+        config.registry["agora.dbsession_factory"] = dbsession_factory
+    config.add_renderer("json", "core.jsonutil.OrjsonRenderer")
+    config.include("cornice")
+    config.commit()  # our error views below replace the ones cornice registers
+    config.include("core.db")
+    config.include("core.security")
+    config.include("core.errors")
+    config.include("core.tweens")
+    config.include("core.accounts")
+    config.include("core.catalog")
+    config.include("core.orders")
+    config.include("core.ops")
+    # pluggy calls implementations last-registered-first; the ini order must win here.
+    for plugin in loaded:
+        others = [pm.get_plugin(p.name) for p in loaded if p.name != plugin.name]
+        pm.subset_hook_caller("agora_includeme", remove_plugins=others)(config=config, settings=settings)
+    config.include("core.openapi")
+    return config.make_wsgi_app()
+
+
+def main(global_config, **ini):
+    """PasteDeploy entry point (``pserve``/``gunicorn --paste``)."""
+    import sys
+
+    from config import SettingsError
+    from core.plugins import PluginError
+
+    try:
+        settings, pm, loaded = load(ini)
+    except (SettingsError, PluginError) as exc:
+        print(f"agora: {exc}", file=sys.stderr)  # one line, no traceback
+        raise SystemExit(1) from None
+    return make_app(settings, pm, loaded)

@@ -1,0 +1,211 @@
+"""The /api/auth/ services (API.md › Auth)."""
+from __future__ import annotations
+
+from cornice import Service
+from sqlalchemy import func, select
+
+from core.accounts import sessions, throttle, tokens
+from core.accounts.models import User
+from core.accounts.passwords import hash_password, password_problems, verify_password
+from core.accounts.schemas import (
+    ChangePasswordIn, DetailOut, DetailUserOut, EmailIn, LoginIn, ProfileIn, RefreshIn, RegisterIn,
+    ResetConfirmIn, TokenPathIn, TokensOut, UserOut,
+)
+from core.errors import AgoraError
+from core.openapi import responds
+from core.validation import In, validate
+
+register_svc = Service("auth_register", "/api/auth/register/", description="Create an account")
+verify_svc = Service("auth_verify", "/api/auth/verify-email/{token}/", description="Verify an email address")
+resend_svc = Service("auth_resend", "/api/auth/resend-verification/", description="Resend the verification mail")
+login_svc = Service("auth_login", "/api/auth/login/", description="Log in")
+refresh_svc = Service("auth_refresh", "/api/auth/refresh/", description="Rotate a refresh token")
+logout_svc = Service("auth_logout", "/api/auth/logout/", description="Log out")
+me_svc = Service("auth_me", "/api/auth/me/", description="The current user")
+reset_svc = Service("auth_reset", "/api/auth/password-reset/", description="Request a password reset")
+reset_confirm_svc = Service("auth_reset_confirm", "/api/auth/password-reset/confirm/",
+                            description="Set a new password with a reset token")
+change_svc = Service("auth_change_password", "/api/auth/change-password/", description="Change the password")
+
+SERVICES = [register_svc, verify_svc, resend_svc, login_svc, refresh_svc, logout_svc, me_svc,
+            reset_svc, reset_confirm_svc, change_svc]
+
+ACCEPTED = {"detail": "If the address belongs to an account, a mail is on its way."}
+
+
+def find_user(db, email: str) -> User | None:
+    return db.execute(select(User).where(func.lower(User.email) == email.strip().lower())).scalar_one_or_none()
+
+
+def _settings(request):
+    return request.registry.settings["agora.settings"]
+
+
+def _hooks(request):
+    return request.registry["agora.plugin_manager"].hook
+
+
+def _check_password(password: str, email: str, name: str) -> None:
+    problems = password_problems(password, email)
+    if problems:
+        raise AgoraError(400, " ".join(problems), name=name)
+
+
+@register_svc.post(schema=In(body=RegisterIn), validators=(validate,))
+@responds(201, UserOut)
+def register(request):
+    body = request.validated["body"]
+    email = body["email"].strip().lower()
+    _check_password(body["password"], email, "password")
+    if find_user(request.db, email) is not None:
+        raise AgoraError(400, "An account with this email already exists.", name="email")
+    user = User(email=email, password_hash=hash_password(body["password"]),
+                first_name=body["first_name"], last_name=body["last_name"],
+                role="customer", is_active=False, email_verified=False)
+    request.db.add(user)
+    request.db.flush()  # a concurrent duplicate hits the unique index here → 409
+    token = tokens.issue(request.db, user, "verify", _settings(request)["agora.verification_ttl"])
+    _hooks(request).agora_user_registered(request=request, user=user, token=token)
+    request.response.status = 201
+    return user.to_json()
+
+
+@verify_svc.get(schema=In(path=TokenPathIn), validators=(validate,))
+@responds(200, DetailUserOut)
+def verify_email(request):
+    user = tokens.consume(request.db, request.validated["path"]["token"], "verify")
+    if user is None:
+        raise AgoraError(400, "The verification link is invalid, used or expired.", name="token", location="path")
+    first_time = not user.email_verified
+    user.email_verified = True
+    user.is_active = True
+    if first_time:
+        _hooks(request).agora_email_verified(request=request, user=user)
+    return {"detail": "Your email address is verified.", "user": user.to_json()}
+
+
+@resend_svc.post(schema=In(body=EmailIn), validators=(validate,))
+@responds(202, DetailOut)
+def resend_verification(request):
+    user = find_user(request.db, request.validated["body"]["email"])
+    if user is not None and not user.email_verified:
+        tokens.revoke_unused(request.db, user.id, "verify")
+        token = tokens.issue(request.db, user, "verify", _settings(request)["agora.verification_ttl"])
+        _hooks(request).agora_user_registered(request=request, user=user, token=token)
+    request.response.status = 202
+    return ACCEPTED
+
+
+def _throttle_keys(request, email: str) -> list[tuple[str, int]]:
+    settings = _settings(request)
+    return [(f"account:{email}", settings["agora.throttle.account_failures"]),
+            (f"address:{request.client_addr or '-'}", settings["agora.throttle.address_failures"])]
+
+
+@login_svc.post(schema=In(body=LoginIn), validators=(validate,))
+@responds(200, TokensOut)
+def login(request):
+    body = request.validated["body"]
+    email = body["email"].strip().lower()
+    window = _settings(request)["agora.throttle.window"]
+    keys = _throttle_keys(request, email)
+    wait = throttle.retry_after(request.db, keys, window)
+    if wait:
+        raise AgoraError(429, f"Too many failed logins; try again in {wait} seconds.",
+                         name="email", headers={"Retry-After": str(wait)})
+    user = find_user(request.db, email)
+    if not verify_password(user.password_hash if user else None, body["password"]):
+        throttle.record_failure(request.db, [k for k, _ in keys], window)
+        request.commit_anyway = True  # the failure must count even though we answer 401
+        raise AgoraError(401, "The email or password is wrong.", name="email")
+    if not user.email_verified:
+        raise AgoraError(403, "Verify your email address before logging in.", name="email")
+    if not user.is_active:
+        raise AgoraError(403, "This account is disabled.", name="email")
+    throttle.clear(request.db, keys[0][0])
+    return sessions.start(request, user)
+
+
+@refresh_svc.post(schema=In(body=RefreshIn), validators=(validate,))
+@responds(200, TokensOut)
+def refresh(request):
+    codec = request.registry["agora.token_codec"]
+    claims = codec.decode(request, request.validated["body"]["refresh"])
+    if not claims or claims.get("typ") != "refresh":
+        raise AgoraError(401, "The refresh token is invalid or expired.", name="refresh")
+    try:
+        return sessions.rotate(request, claims)
+    except sessions.RefreshRefused as exc:
+        raise AgoraError(401, str(exc), name="refresh") from None
+
+
+@logout_svc.post(schema=In(body=RefreshIn), validators=(validate,), permission="authenticated")
+@responds(204, None)
+def logout(request):
+    sid = request.token_claims["sid"]
+    claims = request.registry["agora.token_codec"].decode(request, request.validated["body"]["refresh"])
+    if claims and claims.get("typ") == "refresh" and claims.get("sid") not in (None, sid):
+        # A refresh token of another of the caller's sessions: end that one too.
+        if str(claims.get("sub")) == str(request.user.id):
+            sessions.revoke(request.db, claims["sid"])
+    sessions.revoke(request.db, sid)
+    request.response.status = 204
+    return request.response
+
+
+@me_svc.get(permission="authenticated")
+@responds(200, UserOut)
+def me(request):
+    return request.user.to_json()
+
+
+@me_svc.patch(schema=In(body=ProfileIn), validators=(validate,), permission="authenticated")
+@responds(200, UserOut)
+def update_me(request):
+    user = request.user
+    for field in ("first_name", "last_name"):
+        if field in request.validated["body"]:
+            setattr(user, field, request.validated["body"][field])
+    return user.to_json()
+
+
+@reset_svc.post(schema=In(body=EmailIn), validators=(validate,))
+@responds(202, DetailOut)
+def password_reset(request):
+    user = find_user(request.db, request.validated["body"]["email"])
+    if user is not None and user.email_verified:
+        tokens.revoke_unused(request.db, user.id, "reset")
+        token = tokens.issue(request.db, user, "reset", _settings(request)["agora.reset_ttl"])
+        _hooks(request).agora_password_reset_requested(request=request, user=user, token=token)
+    request.response.status = 202
+    return ACCEPTED
+
+
+@reset_confirm_svc.post(schema=In(body=ResetConfirmIn), validators=(validate,))
+@responds(200, DetailOut)
+def password_reset_confirm(request):
+    body = request.validated["body"]
+    user = tokens.consume(request.db, body["token"], "reset")
+    if user is None:
+        raise AgoraError(400, "The reset link is invalid, used or expired.", name="token")
+    _check_password(body["new_password"], user.email, "new_password")
+    user.password_hash = hash_password(body["new_password"])
+    sessions.revoke_all(request.db, user.id)
+    _hooks(request).agora_password_changed(request=request, user=user)
+    return {"detail": "Your password has been reset. Log in with the new one."}
+
+
+@change_svc.post(schema=In(body=ChangePasswordIn), validators=(validate,), permission="authenticated")
+@responds(200, DetailOut)
+def change_password(request):
+    body = request.validated["body"]
+    user = request.user
+    if not verify_password(user.password_hash, body["old_password"]):
+        raise AgoraError(400, "The current password is wrong.", name="old_password")
+    _check_password(body["new_password"], user.email, "new_password")
+    if verify_password(user.password_hash, body["new_password"]):
+        raise AgoraError(400, "The new password must differ from the current one.", name="new_password")
+    user.password_hash = hash_password(body["new_password"])
+    sessions.revoke_all(request.db, user.id, keep=request.token_claims["sid"])
+    _hooks(request).agora_password_changed(request=request, user=user)
+    return {"detail": "Your password has been changed; your other sessions were logged out."}

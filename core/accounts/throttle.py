@@ -1,0 +1,58 @@
+"""Login throttling per account and per client address, stored in the database.
+
+A fixed window per key: after ``limit`` failures inside ``window`` seconds the key is
+refused with 429 and ``Retry-After`` until the window ends.  A successful login clears the
+account's counter (not the address's).  The counters are upserted, so concurrent failures
+from several worker processes all count.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from core.accounts.models import AuthThrottle
+from core.db import utcnow
+
+
+def _insert(db):
+    return (postgresql.insert if db.get_bind().dialect.name == "postgresql" else sqlite.insert)(AuthThrottle)
+
+
+def retry_after(db, keys: list[tuple[str, int]], window: int) -> int | None:
+    """Seconds to wait if any ``(key, limit)`` is over its limit, else None."""
+    now = utcnow()
+    rows = db.execute(select(AuthThrottle).where(AuthThrottle.key.in_([k for k, _ in keys]))).scalars().all()
+    limits = dict(keys)
+    wait = None
+    for row in rows:
+        ends = row.window_start + timedelta(seconds=window)
+        if ends > now and row.failures >= limits[row.key]:
+            seconds = max(1, int((ends - now).total_seconds()) + 1)
+            wait = max(wait or 0, seconds)
+    return wait
+
+
+def record_failure(db, keys: list[str], window: int) -> None:
+    now = utcnow()
+    window_start_cutoff = now - timedelta(seconds=window)
+    for key in keys:
+        stmt = _insert(db).values(key=key, failures=1, window_start=now)
+        excluded = stmt.excluded
+        # A window that has ended restarts at 1; otherwise count up.
+        from sqlalchemy import case
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[AuthThrottle.key],
+            set_={
+                "failures": case((AuthThrottle.window_start < window_start_cutoff, 1),
+                                 else_=AuthThrottle.failures + 1),
+                "window_start": case((AuthThrottle.window_start < window_start_cutoff, excluded.window_start),
+                                     else_=AuthThrottle.window_start),
+            },
+        )
+        db.execute(stmt)
+
+
+def clear(db, key: str) -> None:
+    db.execute(delete(AuthThrottle).where(AuthThrottle.key == key))

@@ -1,0 +1,5 @@
+"""Catalog: see the module docstrings."""
+
+
+def includeme(config):
+    pass

@@ -1,0 +1,137 @@
+"""Database: the declarative base, the engine from settings, and ``request.db``.
+
+``request.db`` is a SQLAlchemy session joined to the request's transaction manager
+(pyramid_tm + zope.sqlalchemy): nothing in a view commits by hand.  The transaction is
+committed when the view answers 2xx/3xx and aborted on any 4xx/5xx, unless the view sets
+``request.commit_anyway = True`` (a failed login must still count the failure).
+
+SQLite gets SQLAlchemy's documented ``BEGIN IMMEDIATE`` recipe, so that a transaction that
+will write takes the write lock at its start (``with_for_update`` is a no-op there), plus
+foreign keys and a busy timeout.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import zope.sqlalchemy
+from sqlalchemy import DateTime, MetaData, create_engine, event
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.types import TypeDecorator
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    """The one declarative base of core and every plugin.
+
+    A plugin marks its tables with ``__table_args__ = {"info": {"owner": "<plugin>"}}`` so
+    that autogenerate can be scoped to one plugin's branch."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class UTCDateTime(TypeDecorator):
+    """A timezone-aware UTC datetime on PostgreSQL and SQLite alike (SQLite drops tzinfo)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None:
+            if value.tzinfo is None:
+                raise ValueError("naive datetime given to a UTCDateTime column")
+            value = value.astimezone(timezone.utc)
+        return value
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return value
+
+
+def make_engine(url: str, *, pool_size: int = 5, max_overflow: int = 5, echo: bool = False) -> Engine:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        engine = create_engine(url, echo=echo, connect_args={"timeout": 30})
+        _sqlite_recipe(engine)
+        return engine
+    if parsed.drivername == "postgresql":
+        url = parsed.set(drivername="postgresql+psycopg")
+    return create_engine(
+        url,
+        echo=echo,
+        pool_size=pool_size,
+        max_overflow=max_overflow,
+        pool_pre_ping=True,  # a restarted database never poisons the pool
+        pool_recycle=3600,
+    )
+
+
+def _sqlite_recipe(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        # Let SQLAlchemy, not pysqlite, emit BEGIN (so that it can be BEGIN IMMEDIATE).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def engine_from_settings(settings) -> Engine:
+    return make_engine(
+        settings["agora.database_url"],
+        pool_size=settings["agora.db.pool_size"],
+        max_overflow=settings["agora.db.max_overflow"],
+        echo=settings["agora.db.echo"],
+    )
+
+
+def session_for_transaction(factory, transaction_manager) -> Session:
+    """A session joined to ``transaction_manager`` (commit/abort happen there)."""
+    dbsession = factory()
+    zope.sqlalchemy.register(dbsession, transaction_manager=transaction_manager)
+    return dbsession
+
+
+def commit_veto(request, response) -> bool:
+    """pyramid_tm's veto: abort on 4xx/5xx unless the view asked to keep its writes."""
+    if getattr(request, "commit_anyway", False):
+        return False
+    return response.status.startswith(("4", "5"))
+
+
+def includeme(config):
+    """Register ``request.db``.  The session factory can be provided by the caller (tests)."""
+    settings = config.registry.settings
+    factory = config.registry.get("agora.dbsession_factory")
+    if factory is None:
+        engine = engine_from_settings(settings["agora.settings"])
+        factory = sessionmaker(bind=engine, expire_on_commit=False)
+        config.registry["agora.engine"] = engine
+        config.registry["agora.dbsession_factory"] = factory
+    settings["tm.manager_hook"] = "pyramid_tm.explicit_manager"
+    settings["tm.commit_veto"] = "core.db.commit_veto"
+    config.include("pyramid_tm")
+    config.include("pyramid_retry")
+
+    def db(request):
+        return session_for_transaction(request.registry["agora.dbsession_factory"], request.tm)
+
+    config.add_request_method(db, "db", reify=True)

@@ -1,0 +1,207 @@
+"""The hook specifications: the whole contract between Agora core and its plugins.
+
+Plugins are modules (or objects) with functions marked ``@hookimpl`` and named like the
+specifications below.  Hooks take keyword arguments only; an implementation may accept a
+subset of a hook's arguments.  Two kinds of hooks exist:
+
+* **in-transaction** hooks run inside the request's database transaction (``request.db``):
+  what they write commits or rolls back with the event; raising :class:`core.errors.AgoraError`
+  vetoes the whole operation with that error's 4xx answer.
+* **after-commit** notifications are never run by core directly from a view; core queues
+  them with ``transaction.addAfterCommitHook`` when a plugin needs it (see ``core.events``).
+
+Every hook below says which kind it is.  ``docs/plugins.md`` documents each hook; a test
+fails when one is missing there.
+"""
+from __future__ import annotations
+
+import pluggy
+
+PROJECT = "agora"
+hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+
+# --------------------------------------------------------------------------- wiring
+@hookspec
+def agora_settings_defaults():
+    """Return a dict of default ini settings for this plugin (``{"agora.cart.max_quantity": "99"}``).
+
+    Called once at start-up, before the settings are validated; the ini file and the
+    environment win over these defaults.  No transaction."""
+
+
+@hookspec
+def agora_includeme(config, settings):
+    """Register the plugin's routes, Cornice services, views, request methods and tweens.
+
+    Called once at start-up with the Pyramid ``Configurator`` and the validated
+    :class:`config.Settings`, in the order the plugins are listed in ``agora.plugins``.
+    Raise :class:`core.plugins.PluginError` to refuse to start with a clear message.
+    No transaction; return value ignored."""
+
+
+@hookspec
+def agora_migration_locations():
+    """Return a list of directories holding this plugin's alembic revisions.
+
+    Called by ``agora CONFIG migrate`` (and the test fixtures).  Each plugin's revisions
+    form their own branch with their own version table (``alembic_version_<plugin>``) and
+    run after core's, so disabling a plugin never breaks core's migrations."""
+
+
+@hookspec
+def agora_openapi_tags():
+    """Return a list of OpenAPI tag objects (``{"name": ..., "description": ...}``).
+
+    Called when ``/api/openapi.json`` is generated; return value appended to the tags."""
+
+
+@hookspec
+def agora_health(request):
+    """Return a dict of extra health entries, e.g. ``{"broker": "ok"}``.
+
+    Called by ``GET /api/health/``; a value other than ``"ok"`` is reported but only the
+    database decides the 503.  No transaction is written."""
+
+
+@hookspec
+def agora_worker_tasks(settings):
+    """Return a list of callables the background worker runs (``agora CONFIG worker``).
+
+    Each callable receives ``stop`` (a ``threading.Event``) and runs until it is set; the
+    worker runs each in its own thread and sets ``stop`` on SIGTERM/SIGINT."""
+
+
+@hookspec
+def agora_cli_commands(subparsers):
+    """Add sub-commands to ``agora CONFIG ...``.
+
+    ``subparsers`` is the argparse sub-parser collection; set ``func=callable(args, env)``
+    with ``set_defaults`` where ``env`` is the bootstrapped Pyramid environment."""
+
+
+# --------------------------------------------------------------------------- accounts
+@hookspec
+def agora_user_registered(request, user, token):
+    """A user registered; ``token`` is the plain email-verification token (stored hashed).
+
+    In the registration transaction: write an outbox row here, never send.  Return ignored."""
+
+
+@hookspec
+def agora_email_verified(request, user):
+    """A user verified their email and is now active.  In the verification transaction."""
+
+
+@hookspec
+def agora_password_reset_requested(request, user, token):
+    """A password reset was requested for an existing account; ``token`` is the plain,
+    single-use reset token.  In the request's transaction (never called for unknown
+    emails, so nothing may answer differently for them)."""
+
+
+@hookspec
+def agora_password_changed(request, user):
+    """A user's password was changed or reset; all their sessions are already revoked.
+    In the change's transaction."""
+
+
+# --------------------------------------------------------------------------- checkout
+@hookspec(firstresult=True)
+def agora_checkout_lines(request, user):
+    """Return the lines to buy as a list of ``core.orders.checkout.CheckoutLine``.
+
+    ``firstresult``: the first plugin returning a non-None list wins (the cart plugin
+    provides it).  In the checkout transaction."""
+
+
+@hookspec
+def agora_checkout_validate(request, user, lines, shipping_address):
+    """Refuse a checkout by raising :class:`core.errors.AgoraError` (a 4xx with its reason).
+
+    Called after the lines are collected, in the checkout transaction.  Return ignored."""
+
+
+@hookspec
+def agora_checkout_price(request, user, lines, pricing):
+    """Adjust ``pricing`` (a ``core.orders.pricing.Pricing``) in place: add adjustments for
+    shipping, tax or discounts with ``pricing.add_adjustment(...)``.
+
+    Called after core's default pricing; the total is recomputed by core from the result.
+    In the checkout transaction.  Return ignored."""
+
+
+@hookspec(firstresult=True)
+def agora_payment_provider(settings):
+    """Return the payment provider object (see ``core.orders.payment.PaymentProvider``).
+
+    The first non-None answer wins; called once at start-up by the orders subsystem."""
+
+
+@hookspec
+def agora_checkout_completed(request, order, lines):
+    """The order and its snapshot were written and stock decremented: remove what was bought
+    from wherever it came from (the cart) and record usage (coupons).  In the checkout
+    transaction; raising aborts the checkout."""
+
+
+# --------------------------------------------------------------------------- orders
+@hookspec
+def agora_order_placed(request, order):
+    """An order was created.  In the checkout transaction (write outbox rows here)."""
+
+
+@hookspec
+def agora_order_paid(request, order):
+    """An order's payment was confirmed (captured, or marked paid by a manager).
+    In the transaction that records it."""
+
+
+@hookspec
+def agora_order_status_changed(request, order, old_status, new_status, note):
+    """An order moved along its state machine.  In the transaction that moved it."""
+
+
+@hookspec
+def agora_order_shipped(request, order, vendor, lines, tracking_number, carrier):
+    """A vendor shipped its lines of an order.  In the shipping transaction."""
+
+
+@hookspec
+def agora_order_cancelled(request, order):
+    """An order was cancelled and its stock returned.  In the cancelling transaction."""
+
+
+@hookspec
+def agora_order_refunded(request, order, amount):
+    """Money was returned for an order (``amount`` in minor units).  In the recording transaction."""
+
+
+# --------------------------------------------------------------------------- vendors
+@hookspec
+def agora_vendor_applied(request, vendor):
+    """A user applied to become a vendor.  In the application's transaction."""
+
+
+@hookspec
+def agora_vendor_approved(request, vendor):
+    """A manager approved a vendor application.  In the approval transaction."""
+
+
+@hookspec
+def agora_vendor_rejected(request, vendor, reason):
+    """A manager rejected a vendor application.  In the rejection transaction."""
+
+
+@hookspec
+def agora_vendor_suspended(request, vendor, reason):
+    """A manager suspended a vendor; its products disappear from the public catalog."""
+
+
+@hookspec
+def agora_product_visibility(query, request):
+    """Return a SQLAlchemy boolean clause that public product queries must satisfy
+    (e.g. "the vendor is approved"), or None.
+
+    Called while building every public catalog query; all returned clauses are AND-ed."""

@@ -1,0 +1,2 @@
+"""Import every core model so that Base.metadata knows all core tables."""
+from core.accounts.models import AuthThrottle, LoginSession, OneTimeToken, SpentRefreshToken, User  # noqa: F401

@@ -1,0 +1,60 @@
+"""Operations services: health and the enabled-plugins listing."""
+from __future__ import annotations
+
+from cornice import Service
+from marshmallow import Schema, fields
+from sqlalchemy import text
+
+from core.openapi import responds
+from core.plugins import describe
+
+health_svc = Service("health", "/api/health/", description="Liveness and dependencies")
+plugins_svc = Service("plugins", "/api/plugins/", description="Enabled plugins and the hooks they implement")
+
+
+class HealthOut(Schema):
+    status = fields.String()
+    database = fields.String()
+    broker = fields.String()
+    plugins = fields.List(fields.String())
+
+
+class PluginOut(Schema):
+    name = fields.String()
+    version = fields.String()
+    distribution = fields.String()
+    hooks = fields.List(fields.String())
+    requires = fields.List(fields.String())
+
+
+@health_svc.get()
+@responds(200, HealthOut)
+@responds(503, HealthOut, description="The database is unreachable")
+def health(request):
+    engine_session = request.registry["agora.dbsession_factory"]()
+    try:
+        engine_session.execute(text("SELECT 1"))
+        database = "ok"
+    except Exception as exc:  # any failure to reach the database is "unavailable"
+        database = f"unavailable: {type(exc).__name__}"
+    finally:
+        engine_session.close()
+    answer = {"status": "ok", "database": database, "broker": "not configured",
+              "plugins": [p.name for p in request.registry["agora.plugins"]]}
+    for extra in request.registry["agora.plugin_manager"].hook.agora_health(request=request):
+        answer.update(extra or {})
+    if database != "ok":
+        answer["status"] = "unavailable"
+        request.response.status = 503
+    return answer
+
+
+@plugins_svc.get(permission="admin")
+@responds(200, PluginOut, many=True)
+def plugins(request):
+    return describe(request.registry["agora.plugin_manager"], request.registry["agora.plugins"])
+
+
+def includeme(config):
+    config.add_cornice_service(health_svc)
+    config.add_cornice_service(plugins_svc)

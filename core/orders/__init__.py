@@ -1,0 +1,5 @@
+"""Orders: see the module docstrings."""
+
+
+def includeme(config):
+    pass

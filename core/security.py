@@ -1,0 +1,129 @@
+"""JWT authentication and role-based authorization as a Pyramid 2 security policy.
+
+pyramid-jwt's ``JWTAuthenticationPolicy`` is used only as the token codec (HS512 pinned,
+``Bearer`` scheme); its legacy auth-policy mode cannot be combined with a Pyramid 2
+security policy (STACK_NOTES).  Tokens carry ``typ`` (access/refresh), ``jti`` and ``sid``
+(the login session).  An access token is accepted only while its login session is not
+revoked: that single query also loads the user, so authentication costs one statement.
+
+Permissions (ACL on the root):
+``authenticated`` any signed-in user · ``vendor`` approved vendors (role) · ``manage``
+managers · ``admin`` admins.  Admins are granted everything.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from pyramid.authorization import ACLHelper, ALL_PERMISSIONS, Allow, Authenticated, Everyone
+from pyramid_jwt.policy import JWTAuthenticationPolicy
+from sqlalchemy import select
+
+from core.accounts.models import LoginSession, User
+
+
+class Root:
+    """The root context: who may do what, by role."""
+
+    __acl__ = [
+        (Allow, "role:admin", ALL_PERMISSIONS),
+        (Allow, "role:manager", ("manage", "authenticated")),
+        (Allow, "role:vendor", ("vendor", "authenticated")),
+        (Allow, Authenticated, "authenticated"),
+    ]
+
+    def __init__(self, request):
+        self.request = request
+
+
+class TokenCodec:
+    """Create and decode Agora's JWTs (pyramid-jwt underneath, algorithm pinned)."""
+
+    def __init__(self, secret: str, access_ttl: int, refresh_ttl: int):
+        self.jwt = JWTAuthenticationPolicy(
+            private_key=secret, algorithm="HS512", auth_type="Bearer", expiration=access_ttl
+        )
+        self.access_ttl = access_ttl
+        self.refresh_ttl = refresh_ttl
+
+    def access_token(self, user: User, session_id: str, jti: str) -> str:
+        # The subject must be a string, or decoding fails ("Subject must be a string").
+        return self.jwt.create_token(
+            str(user.id), expiration=timedelta(seconds=self.access_ttl),
+            typ="access", sid=session_id, jti=jti, role=user.role,
+        )
+
+    def refresh_token(self, user: User, session_id: str, jti: str) -> str:
+        return self.jwt.create_token(
+            str(user.id), expiration=timedelta(seconds=self.refresh_ttl),
+            typ="refresh", sid=session_id, jti=jti,
+        )
+
+    def decode(self, request, token: str) -> dict:
+        """Claims of a valid token, or ``{}`` (bad signature, ``alg: none``, expired, garbage)."""
+        return self.jwt.jwt_decode(request, token)
+
+    def claims_from_header(self, request) -> dict:
+        return self.jwt.get_claims(request)
+
+
+def load_user(request) -> User | None:
+    """``request.user``: the user of a valid, unrevoked access token, else None.
+
+    When a token was sent but refused, ``request.auth_failure`` says why (for the 401)."""
+    if not request.headers.get("Authorization"):
+        return None
+    codec: TokenCodec = request.registry["agora.token_codec"]
+    claims = codec.claims_from_header(request)
+    if not claims or claims.get("typ") != "access" or not claims.get("sid"):
+        request.auth_failure = "The access token is invalid or expired."
+        return None
+    try:
+        user_id = int(claims["sub"])
+    except (KeyError, TypeError, ValueError):
+        request.auth_failure = "The access token is invalid or expired."
+        return None
+    user = request.db.execute(
+        select(User)
+        .join(LoginSession, LoginSession.user_id == User.id)
+        .where(User.id == user_id, LoginSession.id == claims["sid"], LoginSession.revoked_at.is_(None))
+    ).scalar_one_or_none()
+    if user is None or not user.is_active:
+        request.auth_failure = "The session has ended; log in again."
+        return None
+    request.token_claims = claims
+    return user
+
+
+class SecurityPolicy:
+    def __init__(self):
+        self.acl = ACLHelper()
+
+    def identity(self, request):
+        return request.user
+
+    def authenticated_userid(self, request):
+        user = request.user
+        return None if user is None else user.id
+
+    def permits(self, request, context, permission):
+        principals = [Everyone]
+        user = request.user
+        if user is not None:
+            principals += [Authenticated, f"user:{user.id}", f"role:{user.role}"]
+        return self.acl.permits(context, principals, permission)
+
+    def remember(self, request, userid, **kw):
+        return []
+
+    def forget(self, request, **kw):
+        return []
+
+
+def includeme(config):
+    settings = config.registry.settings["agora.settings"]
+    config.registry["agora.token_codec"] = TokenCodec(
+        settings["agora.jwt_secret"], settings["agora.jwt.access_ttl"], settings["agora.jwt.refresh_ttl"]
+    )
+    config.set_root_factory(Root)
+    config.set_security_policy(SecurityPolicy())
+    config.add_request_method(load_user, "user", reify=True)

@@ -1,0 +1,262 @@
+"""Pytest fixtures for Agora and its plugins (load with ``-p core.testing``).
+
+The database is created and migrated once per test run (``--db=sqlite`` or
+``--db=postgresql``); each test runs inside an outer transaction that is rolled back at
+its end, and the WSGI app under WebTest is handed a session joined to that transaction
+with ``join_transaction_mode="create_savepoint"``: code that commits still rolls back.
+
+Plugin authors override ``enabled_plugins`` (the ``agora.plugins`` list of the test app)
+and ``app_settings`` (extra ini keys), and use ``testapp``, ``db``, ``make_user``,
+``auth_headers`` and ``hooks`` (every hook call recorded, e.g. verification tokens).
+"""
+from __future__ import annotations
+
+import os
+import secrets
+import threading
+import uuid
+from importlib import metadata
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from core.hooks import hookimpl
+
+PG_ADMIN_URL = os.environ.get("AGORA_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+TEST_PASSWORD = "correct horse battery staple"
+
+
+def pytest_addoption(parser):
+    parser.addoption("--db", default=os.environ.get("AGORA_TEST_DB", "sqlite"),
+                     choices=["sqlite", "postgresql"], help="database the suite runs on")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "postgresql_only: needs PostgreSQL")
+
+
+def pytest_collection_modifyitems(config, items):
+    if config.getoption("--db") == "postgresql":
+        return
+    skip = pytest.mark.skip(reason="PostgreSQL-only behaviour; runs in the --db=postgresql pass of make test")
+    for item in items:
+        if "postgresql_only" in item.keywords:
+            item.add_marker(skip)
+
+
+def first_party_plugins() -> list[str]:
+    return [ep.name for ep in metadata.entry_points(group="agora.plugins") if ep.value.startswith("plugins.")]
+
+
+ORDER = ["vendors", "cart", "wishlist", "payments", "email"]
+
+
+@pytest.fixture(scope="session")
+def db_kind(pytestconfig) -> str:
+    return pytestconfig.getoption("--db")
+
+
+@pytest.fixture(scope="session")
+def enabled_plugins() -> list[str]:
+    """The ``agora.plugins`` list of the test app: every first-party plugin and the test plugin."""
+    names = sorted(first_party_plugins(), key=lambda n: ORDER.index(n) if n in ORDER else 99)
+    installed = {ep.name for ep in metadata.entry_points(group="agora.plugins")}
+    return names + (["testplugin"] if "testplugin" in installed else [])
+
+
+@pytest.fixture(scope="session")
+def app_settings(tmp_path_factory) -> dict:
+    """Extra ini settings for the test app (override to add a plugin's keys)."""
+    return {}
+
+
+@pytest.fixture(scope="session")
+def database_url(db_kind, tmp_path_factory):
+    if db_kind == "sqlite":
+        path = tmp_path_factory.mktemp("db") / "agora-test.sqlite"
+        yield f"sqlite:///{path}"
+        return
+    name = f"agora_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(text(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n AND pid <> pg_backend_pid()"
+        ), {"n": name})
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+    admin.dispose()
+
+
+def ini_for(database_url: str, plugins: list[str], extra: dict | None = None) -> dict:
+    ini = {
+        "agora.env": "test",
+        "agora.database_url": database_url,
+        "agora.jwt_secret": "test-secret-" + "s" * 64,
+        "agora.plugins": " ".join(plugins),
+        "agora.log_requests": "false",
+        "agora.broker_url": "memory://",
+    }
+    ini.update(extra or {})
+    return ini
+
+
+@pytest.fixture(scope="session")
+def base_ini(database_url, enabled_plugins, app_settings, tmp_path_factory) -> dict:
+    media = tmp_path_factory.mktemp("media")
+    return ini_for(database_url, enabled_plugins, {"agora.media_dir": str(media), **app_settings})
+
+
+@pytest.fixture(scope="session")
+def loaded(base_ini):
+    """(settings, plugin manager, loaded plugins) for the test app, built once."""
+    from core import load
+
+    return load(base_ini, environ={})
+
+
+@pytest.fixture(scope="session")
+def engine(loaded, database_url):
+    from core.db import make_engine
+    from core.migrate import upgrade
+
+    settings, pm, plugins = loaded
+    upgrade(database_url, pm, plugins)
+    eng = make_engine(database_url)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def connection(engine):
+    conn = engine.connect()
+    outer = conn.begin()
+    yield conn
+    if outer.is_active:
+        outer.rollback()
+    conn.close()
+
+
+@pytest.fixture
+def db(connection) -> Session:
+    """A session on the test's connection; what it writes is visible to the app and rolled back."""
+    session = Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+    yield session
+    session.close()
+
+
+class HookRecorder:
+    """Registered into the test app's plugin manager: records every accounts/order/vendor event."""
+
+    def __init__(self):
+        self.calls: list[tuple[str, dict]] = []
+
+    def named(self, name: str) -> list[dict]:
+        return [kw for n, kw in self.calls if n == name]
+
+    def last(self, name: str) -> dict:
+        found = self.named(name)
+        assert found, f"hook {name} was not called"
+        return found[-1]
+
+    @hookimpl
+    def agora_user_registered(self, user, token):
+        self.calls.append(("agora_user_registered", {"user_id": user.id, "email": user.email, "token": token}))
+
+    @hookimpl
+    def agora_email_verified(self, user):
+        self.calls.append(("agora_email_verified", {"user_id": user.id}))
+
+    @hookimpl
+    def agora_password_reset_requested(self, user, token):
+        self.calls.append(("agora_password_reset_requested", {"user_id": user.id, "email": user.email, "token": token}))
+
+    @hookimpl
+    def agora_password_changed(self, user):
+        self.calls.append(("agora_password_changed", {"user_id": user.id}))
+
+
+@pytest.fixture
+def hooks(loaded):
+    recorder = HookRecorder()
+    pm = loaded[1]
+    pm.register(recorder, name=f"recorder-{id(recorder)}")
+    yield recorder
+    pm.unregister(recorder)
+
+
+@pytest.fixture
+def app(loaded, connection, hooks):
+    from core import make_app
+
+    settings, pm, plugins = loaded
+    return make_app(settings, pm, plugins, dbsession_factory=lambda: Session(
+        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False))
+
+
+@pytest.fixture
+def testapp(app):
+    import webtest
+
+    return webtest.TestApp(app, extra_environ={"REMOTE_ADDR": "10.0.0.1"})
+
+
+_counter = threading.local()
+
+
+@pytest.fixture
+def make_user(db):
+    """``make_user(role="customer", verified=True, email=None, password=TEST_PASSWORD)`` → User."""
+    from core.accounts.models import User
+    from core.accounts.passwords import hash_password
+
+    hashed = hash_password(TEST_PASSWORD)
+
+    def make(role: str = "customer", verified: bool = True, email: str | None = None,
+             password: str = TEST_PASSWORD, **fields):
+        user = User(email=email or f"{role}-{secrets.token_hex(4)}@example.com",
+                    password_hash=hashed if password == TEST_PASSWORD else hash_password(password),
+                    role=role, is_active=verified, email_verified=verified, **fields)
+        db.add(user)
+        db.flush()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def login(testapp):
+    """``login(user)`` → the token answer of ``POST /api/auth/login/``."""
+
+    def do(user, password: str = TEST_PASSWORD) -> dict:
+        return testapp.post_json("/api/auth/login/", {"email": user.email, "password": password}).json
+
+    return do
+
+
+@pytest.fixture
+def auth_headers(login):
+    """``auth_headers(user)`` → ``{"Authorization": "Bearer …"}`` for a fresh login."""
+
+    def headers(user) -> dict:
+        return {"Authorization": f"Bearer {login(user)['access']}"}
+
+    return headers
+
+
+@pytest.fixture
+def customer(make_user):
+    return make_user("customer")
+
+
+@pytest.fixture
+def manager(make_user):
+    return make_user("manager")
+
+
+@pytest.fixture
+def admin(make_user):
+    return make_user("admin")

@@ -1,0 +1,1 @@
+"""Alembic environment and core's revisions (plugins bring their own, see core.migrate)."""

@@ -1,0 +1,2 @@
+"""A plugin that needs another plugin to be enabled."""
+requires = ("testplugin",)
