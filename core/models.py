@@ -1,2 +1,3 @@
 """Import every core model so that Base.metadata knows all core tables."""
 from core.accounts.models import AuthThrottle, LoginSession, OneTimeToken, SpentRefreshToken, User  # noqa: F401
+from core.catalog.models import Category, Image, Product, Size, Variant, Vendor  # noqa: F401

@@ -1,0 +1,1 @@
+"""The cart plugin (being built): enable it with `agora.plugins = ... cart`."""

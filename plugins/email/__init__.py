@@ -1,0 +1,1 @@
+"""The email plugin (being built): enable it with `agora.plugins = ... email`."""

@@ -1,0 +1,1 @@
+"""The payments plugin (being built): enable it with `agora.plugins = ... payments`."""

@@ -1,0 +1,1 @@
+"""The vendors plugin (being built): enable it with `agora.plugins = ... vendors`."""

@@ -1,0 +1,1 @@
+"""The wishlist plugin (being built): enable it with `agora.plugins = ... wishlist`."""
