@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from cornice import Service
+from pyramid.httpexceptions import HTTPNoContent
 from sqlalchemy import func, select
 
 from core.accounts import sessions, throttle, tokens
@@ -149,8 +150,7 @@ def logout(request):
         if str(claims.get("sub")) == str(request.user.id):
             sessions.revoke(request.db, claims["sid"])
     sessions.revoke(request.db, sid)
-    request.response.status = 204
-    return request.response
+    return HTTPNoContent()
 
 
 @me_svc.get(permission="authenticated")

@@ -1,0 +1,68 @@
+"""The plugin system, exercised with the real test plugin installed from tests/testplugin."""
+import subprocess
+import sys
+
+import pytest
+
+from core import load
+from core.plugins import PluginError
+from core.testing import ini_for
+
+
+def _load(database_url, plugins):
+    return load(ini_for(database_url, plugins), environ={})
+
+
+def test_the_test_plugin_adds_a_service_with_its_setting_default(testapp):
+    assert testapp.get("/api/testplugin/ping/").json == {"greeting": "hello from a plugin"}
+
+
+def test_the_test_plugin_hook_is_called_on_registration(testapp):
+    from agora_testplugin import REGISTERED
+
+    testapp.post_json("/api/auth/register/", {"email": "hooked@example.com", "password": "a-long-passphrase"},
+                      status=201)
+    assert "hooked@example.com" in REGISTERED
+
+
+def test_plugins_listing_is_admin_only_and_names_hooks(testapp, admin, customer, auth_headers):
+    testapp.get("/api/plugins/", status=401)
+    testapp.get("/api/plugins/", headers=auth_headers(customer), status=403)
+    listing = testapp.get("/api/plugins/", headers=auth_headers(admin)).json
+    plugin = next(p for p in listing if p["name"] == "testplugin")
+    assert plugin["version"] == "1.2.3"
+    assert "agora_includeme" in plugin["hooks"] and "agora_user_registered" in plugin["hooks"]
+
+
+@pytest.mark.parametrize("plugins, message", [
+    (["nosuchplugin"], "unknown plugin 'nosuchplugin'"),
+    (["brokenplugin"], "plugin 'brokenplugin' failed to import: ModuleNotFoundError"),
+    (["needyplugin"], "plugin 'needyplugin' requires plugin 'testplugin'"),
+    (["futureplugin"], "plugin 'futureplugin' needs Agora >=99"),
+    (["badhookplugin"], "unknown hook"),
+    (["testplugin", "testplugin"], "listed twice"),
+])
+def test_a_bad_plugin_stops_start_up_with_one_line_naming_it(database_url, plugins, message):
+    with pytest.raises(PluginError) as info:
+        _load(database_url, plugins)
+    assert message in str(info.value)
+    assert "\n" not in str(info.value)
+
+
+def test_a_plugin_with_its_dependency_loads(database_url):
+    settings, pm, loaded = _load(database_url, ["testplugin", "needyplugin"])
+    assert [p.name for p in loaded] == ["testplugin", "needyplugin"]
+
+
+def test_cli_lists_plugins_and_start_up_errors_are_one_line(tmp_path, database_url):
+    ini = tmp_path / "t.ini"
+    ini.write_text(f"[app:main]\nuse = egg:agora\nagora.database_url = {database_url}\n"
+                   "agora.plugins = testplugin\n")
+    out = subprocess.run([sys.executable, "-m", "core.cli", str(ini), "plugins"], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert "testplugin 1.2.3" in out.stdout and "agora_includeme" in out.stdout
+    ini.write_text(f"[app:main]\nuse = egg:agora\nagora.database_url = {database_url}\nagora.plugins = nope\n")
+    out = subprocess.run([sys.executable, "-m", "core.cli", str(ini), "plugins"], capture_output=True, text=True)
+    assert out.returncode == 1
+    assert out.stderr.strip().splitlines() == ["agora: unknown plugin 'nope' in agora.plugins "
+                                               f"(installed: {out.stderr.split('(installed: ')[1].strip()}"]
