@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q "setuptools>=68,<82" wheel
+	$(BIN)/pip install -q "setuptools>=68,<81" wheel
 
 $(STAMP): $(BIN)/python setup.cfg pyproject.toml $(wildcard tests/testplugin/setup.cfg) $(wildcard examples/*/setup.cfg)
 	$(BIN)/pip install -q -e ".[test]"

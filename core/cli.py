@@ -11,6 +11,10 @@ import logging
 import signal
 import sys
 import threading
+import warnings
+
+# Pyramid 2.1 imports pkg_resources; keep the CLI's output to what it has to say.
+warnings.filterwarnings("ignore", message="pkg_resources is deprecated")
 
 from plaster import get_settings
 from pyramid.paster import setup_logging

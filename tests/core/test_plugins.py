@@ -64,5 +64,6 @@ def test_cli_lists_plugins_and_start_up_errors_are_one_line(tmp_path, database_u
     ini.write_text(f"[app:main]\nuse = egg:agora\nagora.database_url = {database_url}\nagora.plugins = nope\n")
     out = subprocess.run([sys.executable, "-m", "core.cli", str(ini), "plugins"], capture_output=True, text=True)
     assert out.returncode == 1
-    assert out.stderr.strip().splitlines() == ["agora: unknown plugin 'nope' in agora.plugins "
-                                               f"(installed: {out.stderr.split('(installed: ')[1].strip()}"]
+    lines = [line for line in out.stderr.strip().splitlines() if line.startswith("agora:")]
+    assert len(lines) == 1 and lines[0].startswith("agora: unknown plugin 'nope' in agora.plugins (installed: ")
+    assert "Traceback" not in out.stderr
