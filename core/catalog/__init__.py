@@ -1,5 +1,15 @@
-"""Catalog: see the module docstrings."""
+"""Catalog: the public product list/detail, the category tree and its management.
+
+Modules: ``models`` (tables), ``summary`` (denormalized product columns), ``serialize``
+(product JSON, used by plugins too), ``queries`` and ``search`` (public product queries,
+full text), ``categories`` (the tree), ``slugs``, ``services`` (public reads),
+``category_admin`` (manager writes), ``demo`` (``agora CONFIG demo-data``).
+"""
 
 
 def includeme(config):
-    pass
+    from core.catalog import category_admin  # noqa: F401  (adds the write views to the services)
+    from core.catalog.services import SERVICES
+
+    for service in SERVICES:
+        config.add_cornice_service(service)

@@ -1,0 +1,119 @@
+"""Products as JSON (API.md › Catalog): the one place that turns product rows into answers.
+
+Other subsystems (the vendors plugin, the cart, the wishlist) call these two functions so that
+every product in every answer looks the same.  Both issue a *constant* number of SQL
+statements however many products, variants, sizes or images there are:
+
+* :func:`product_summaries` — none when each product's ``category`` and ``vendor`` are already
+  loaded (``contains_eager``/``joinedload``), else one ``IN`` query for all of them;
+* :func:`product_detail` — that, plus one query each for the active variants, their active
+  sizes and their images.
+
+Prices come from the denormalized ``products.min_price`` (kept by ``core.catalog.summary``);
+a variant's price is its override or the product's base price.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Sequence
+
+from sqlalchemy import inspect, select
+
+from core.catalog.models import Category, Image, Product, Size, Variant, Vendor
+from core.money import format_minor
+
+
+def _labels(db, products: Sequence[Product]) -> dict[int, tuple[dict, dict | None]]:
+    """``{product id: (category, vendor|None)}`` as ``{slug, name}`` dicts, in ≤ 1 statement."""
+    labels: dict[int, tuple[dict, dict | None]] = {}
+    missing = []
+    for product in products:
+        unloaded = inspect(product).unloaded
+        if "category" in unloaded or "vendor" in unloaded:
+            missing.append(product.id)
+            continue
+        vendor = product.vendor
+        labels[product.id] = (
+            {"slug": product.category.slug, "name": product.category.name},
+            None if vendor is None else {"slug": vendor.slug, "name": vendor.name},
+        )
+    if missing:
+        rows = db.execute(
+            select(Product.id, Category.slug, Category.name, Vendor.slug, Vendor.name)
+            .join(Category, Category.id == Product.category_id)
+            .outerjoin(Vendor, Vendor.id == Product.vendor_id)
+            .where(Product.id.in_(missing))
+        )
+        for pid, cat_slug, cat_name, vendor_slug, vendor_name in rows:
+            vendor = None if vendor_slug is None else {"slug": vendor_slug, "name": vendor_name}
+            labels[pid] = ({"slug": cat_slug, "name": cat_name}, vendor)
+    return labels
+
+
+def _summary(product: Product, labels: tuple[dict, dict | None]) -> dict:
+    category, vendor = labels
+    return {
+        "id": product.id,
+        "slug": product.slug,
+        "name": product.name,
+        "price": format_minor(product.min_price, product.currency),
+        "currency": product.currency,
+        "category": category,
+        "vendor": vendor,
+        "image": product.image_url,
+        "in_stock": bool(product.in_stock),
+    }
+
+
+def product_summaries(db, products: Sequence[Product]) -> list[dict]:
+    """API.md product summaries, in the order given."""
+    labels = _labels(db, products)
+    return [_summary(p, labels[p.id]) for p in products]
+
+
+def _variants_json(db, product: Product) -> list[dict]:
+    """The active variants of ``product`` with their active sizes and images (3 statements)."""
+    variants = db.execute(
+        select(Variant).where(Variant.product_id == product.id, Variant.is_active.is_(True))
+        .order_by(Variant.position, Variant.id)
+    ).scalars().all()
+    ids = [v.id for v in variants]
+    sizes: dict[int, list[dict]] = defaultdict(list)
+    images: dict[int, list[dict]] = defaultdict(list)
+    if ids:
+        for size in db.execute(
+            select(Size).where(Size.variant_id.in_(ids), Size.is_active.is_(True))
+            .order_by(Size.position, Size.id)
+        ).scalars():
+            sizes[size.variant_id].append({
+                "id": size.id, "label": size.label, "sku": size.sku,
+                "stock": size.stock, "in_stock": size.stock > 0,
+            })
+        for image in db.execute(
+            select(Image).where(Image.variant_id.in_(ids)).order_by(Image.position, Image.id)
+        ).scalars():
+            images[image.variant_id].append({"id": image.id, "url": image.url, "alt": image.alt})
+    currency = product.currency
+    return [{
+        "id": v.id,
+        "name": v.name,
+        "hex_code": v.hex_code,
+        "sku": v.sku,
+        "price": format_minor(product.price if v.price is None else v.price, currency),
+        "images": images[v.id],
+        "sizes": sizes[v.id],
+    } for v in variants]
+
+
+def product_detail(db, product: Product) -> dict:
+    """API.md product detail: the summary plus description, active variants (with active sizes
+    and images), timestamps and ``is_active`` (≤ 4 statements)."""
+    detail = product_summaries(db, [product])[0]
+    detail.update({
+        "description": product.description,
+        "is_active": bool(product.is_active),
+        "variants": _variants_json(db, product),
+        "created_at": product.created_at.isoformat(),
+        "updated_at": product.updated_at.isoformat(),
+    })
+    return detail

@@ -1,0 +1,90 @@
+"""The public catalog services (API.md › Catalog): products and the category tree.
+
+Anonymous reads cost a constant number of statements: a product list is a COUNT and one
+page query (category and vendor joined); a product detail is one query plus three for its
+variants, sizes and images.  Category writes live in ``category_services``.
+"""
+from __future__ import annotations
+
+from cornice import Service
+from core.catalog import categories as tree
+from core.catalog.models import Product
+from core.catalog.queries import ProductFilters, count_of, filtered, ordered, public_products, with_labels
+from core.catalog.schemas import CategoryOut, ProductDetailOut, ProductListQuery, ProductSummaryOut, SlugPath
+from core.catalog.serialize import product_detail, product_summaries
+from core.errors import AgoraError, not_found
+from core.money import to_minor
+from core.openapi import responds
+from core.pagination import paginate
+from core.validation import In, validate
+
+products_svc = Service("products", "/api/products/", description="Browse and search products")
+product_svc = Service("product", "/api/products/{slug}/", description="One product with variants and sizes")
+categories_svc = Service("categories", "/api/categories/", description="The category tree")
+category_svc = Service("category", "/api/categories/{slug}/", description="One category")
+
+
+def _minor(request, name: str):
+    amount = request.validated["querystring"].get(name)
+    if amount is None:
+        return None
+    currency = request.registry.settings["agora.settings"]["agora.currency"]
+    try:
+        return to_minor(amount, currency)
+    except ValueError as exc:
+        raise AgoraError(400, f"Not a valid amount: {exc}.", name=name, location="querystring") from None
+
+
+def filters_from(request) -> ProductFilters:
+    query = request.validated["querystring"]
+    return ProductFilters(
+        category=query.get("category") or None, search=(query.get("search") or "").strip() or None,
+        min_price=_minor(request, "min_price"), max_price=_minor(request, "max_price"),
+        vendor=query.get("vendor") or None, in_stock=query.get("in_stock"),
+        ordering=query["ordering"],
+    )
+
+
+@products_svc.get(schema=In(querystring=ProductListQuery), validators=(validate,))
+@responds(200, ProductSummaryOut, paginated=True)
+def list_products(request):
+    db = request.db
+    filters = filters_from(request)
+    query, rank = filtered(public_products(request), filters, db.get_bind().dialect.name)
+    query = ordered(query, filters.ordering, rank, explicit="ordering" in request.GET)
+
+    def fetch(offset, limit):
+        return db.execute(with_labels(query).offset(offset).limit(limit)).unique().scalars().all()
+
+    return paginate(request, count_of(db, query), fetch, lambda rows: product_summaries(db, rows))
+
+
+@product_svc.get(schema=In(path=SlugPath), validators=(validate,))
+@responds(200, ProductDetailOut)
+def get_product(request):
+    slug = request.validated["path"]["slug"]
+    query = with_labels(public_products(request).where(Product.slug == slug))
+    product = request.db.execute(query).unique().scalar_one_or_none()
+    if product is None:
+        raise not_found(f"No product '{slug}'.", name="slug")
+    return product_detail(request.db, product)
+
+
+@categories_svc.get()
+@responds(200, CategoryOut, many=True)
+def category_tree(request):
+    return tree.tree(tree.load_all(request.db))
+
+
+@category_svc.get(schema=In(path=SlugPath), validators=(validate,))
+@responds(200, CategoryOut)
+def get_category(request):
+    slug = request.validated["path"]["slug"]
+    categories = tree.load_all(request.db)
+    found = next((c for c in categories if c.slug == slug), None)
+    if found is None or not tree.is_reachable(categories, found):
+        raise not_found(f"No category '{slug}'.", name="slug")
+    return tree.tree(categories, root=found)
+
+
+SERVICES = [products_svc, product_svc, categories_svc, category_svc]

@@ -1,0 +1,148 @@
+"""GET /api/products/: visibility, filters, ordering, pagination and 400s."""
+from __future__ import annotations
+
+import pytest
+
+from sqlalchemy import exists, or_
+
+from core.catalog.models import Product, Vendor
+from core.hooks import hookimpl
+
+
+def slugs(answer) -> list[str]:
+    return [p["slug"] for p in answer["results"]]
+
+
+@pytest.fixture
+def shop(make_category, make_product, make_vendor):
+    clothes = make_category("Clothes")
+    shirts = make_category("Shirts", parent=clothes)
+    oxford = make_category("Oxford", parent=shirts)
+    hats = make_category("Hats")
+    acme = make_vendor("Acme")
+    return {
+        "clothes": clothes, "shirts": shirts, "hats": hats, "acme": acme,
+        "cheap": make_product(hats, "Cap", slug="cap", price=500, age_days=3),
+        "shirt": make_product(shirts, "Blue shirt", slug="blue-shirt", price=3000, vendor=acme, age_days=2,
+                              variants=[{"price": 2500, "stocks": [0]}, {"price": 6000, "stocks": [1]}]),
+        "oxford": make_product(oxford, "Oxford shirt", slug="oxford-shirt", price=4500, age_days=1,
+                               variants=[{"stocks": [0, 0]}]),
+    }
+
+
+def test_list_answers_summaries_newest_first(testapp, shop):
+    answer = testapp.get("/api/products/").json
+    assert answer["count"] == 3 and answer["next"] is None and answer["previous"] is None
+    assert slugs(answer) == ["oxford-shirt", "blue-shirt", "cap"]
+    shirt = answer["results"][1]
+    assert shirt == {
+        "id": shop["shirt"].id, "slug": "blue-shirt", "name": "Blue shirt", "price": "25.00", "currency": "USD",
+        "category": {"slug": "shirts", "name": "Shirts"}, "vendor": {"slug": shop["acme"].slug, "name": "Acme"},
+        "image": shirt["image"], "in_stock": True,
+    }
+    assert shirt["image"].startswith("https://") and answer["results"][2]["vendor"] is None
+
+
+def test_inactive_products_and_products_of_inactive_categories_are_hidden(testapp, make_category, make_product):
+    gone = make_category("Gone", active=False)
+    live = make_category("Live")
+    make_product(live, "Hidden", active=False)
+    make_product(gone, "Orphan")
+    make_product(live, "Shown", slug="shown")
+    assert slugs(testapp.get("/api/products/").json) == ["shown"]
+
+
+def test_category_filter_includes_sub_categories(testapp, shop):
+    assert set(slugs(testapp.get("/api/products/?category=clothes").json)) == {"blue-shirt", "oxford-shirt"}
+    assert slugs(testapp.get("/api/products/?category=hats").json) == ["cap"]
+    assert testapp.get("/api/products/?category=nope").json["count"] == 0
+
+
+def test_price_range_matches_any_active_variant_price(testapp, shop):
+    # blue-shirt sells at 25.00 and 60.00: it is in a 50-70 range though its list price is 25.00
+    assert slugs(testapp.get("/api/products/?min_price=50&max_price=70").json) == ["blue-shirt"]
+    assert slugs(testapp.get("/api/products/?max_price=5").json) == ["cap"]
+    assert set(slugs(testapp.get("/api/products/?min_price=40.5").json)) == {"blue-shirt", "oxford-shirt"}
+
+
+def test_vendor_and_in_stock_filters(testapp, shop):
+    assert slugs(testapp.get(f"/api/products/?vendor={shop['acme'].slug}").json) == ["blue-shirt"]
+    assert slugs(testapp.get("/api/products/?in_stock=true").json) == ["blue-shirt", "cap"]
+    assert slugs(testapp.get("/api/products/?in_stock=false").json) == ["oxford-shirt"]
+
+
+def test_filters_combine(testapp, shop):
+    answer = testapp.get("/api/products/?category=clothes&in_stock=true&min_price=10&search=shirt").json
+    assert slugs(answer) == ["blue-shirt"]
+
+
+@pytest.mark.parametrize("ordering, expected", [
+    ("price", ["cap", "blue-shirt", "oxford-shirt"]),
+    ("-price", ["oxford-shirt", "blue-shirt", "cap"]),
+    ("name", ["blue-shirt", "cap", "oxford-shirt"]),
+    ("-name", ["oxford-shirt", "cap", "blue-shirt"]),
+    ("created_at", ["cap", "blue-shirt", "oxford-shirt"]),
+    ("-created_at", ["oxford-shirt", "blue-shirt", "cap"]),
+])
+def test_ordering(testapp, shop, ordering, expected):
+    assert slugs(testapp.get(f"/api/products/?ordering={ordering}").json) == expected
+
+
+def test_pages_link_to_each_other_and_a_page_past_the_end_is_404(testapp, shop):
+    first = testapp.get("/api/products/?page_size=2").json
+    assert first["count"] == 3 and len(first["results"]) == 2 and first["previous"] is None
+    second = testapp.get(first["next"]).json
+    assert slugs(second) == ["cap"] and second["next"] is None and second["previous"]
+    error = testapp.get("/api/products/?page=3&page_size=2", status=404).json
+    assert error["status"] == "error" and error["errors"][0]["name"] == "page"
+
+
+def test_empty_catalog_page_one_is_an_empty_200(testapp):
+    assert testapp.get("/api/products/").json == {"count": 0, "next": None, "previous": None, "results": []}
+
+
+def test_page_size_above_the_cap_is_capped(testapp, make_category, make_product):
+    category = make_category("Bulk")
+    for n in range(101):
+        make_product(category, f"Item {n}", variants=[])
+    answer = testapp.get("/api/products/?page_size=500").json
+    assert answer["count"] == 101 and len(answer["results"]) == 100 and "page=2" in answer["next"]
+
+
+@pytest.mark.parametrize("query, name", [
+    ("page_size=0", "page_size"), ("page_size=x", "page_size"), ("page=0", "page"), ("page=abc", "page"),
+    ("min_price=abc", "min_price"), ("max_price=-1", "max_price"), ("min_price=1.234", "min_price"),
+    ("max_price=NaN", "max_price"), ("in_stock=maybe", "in_stock"), ("ordering=id", "ordering"),
+    ("ordering=-popularity", "ordering"),
+])
+def test_malformed_query_is_400_in_the_error_shape(testapp, query, name):
+    error = testapp.get(f"/api/products/?{query}", status=400).json
+    assert error["status"] == "error"
+    assert [(e["location"], e["name"]) for e in error["errors"]] == [("querystring", name)]
+
+
+class HideVendorProducts:
+    """A plugin whose visibility clause hides products of vendors that are not approved."""
+
+    @hookimpl
+    def agora_product_visibility(self, query, request):
+        approved = exists().where(Vendor.id == Product.vendor_id, Vendor.status == "approved")
+        return or_(Product.vendor_id.is_(None), approved)
+
+
+@pytest.fixture
+def visibility_plugin(loaded):
+    pm, plugin = loaded[1], HideVendorProducts()
+    pm.register(plugin, name="hide-vendor-products")
+    yield
+    pm.unregister(plugin)
+
+
+def test_visibility_clauses_of_plugins_are_anded(testapp, make_category, make_product, make_vendor,
+                                                 visibility_plugin):
+    category = make_category("Mixed")
+    make_product(category, "Ok", slug="ok", vendor=make_vendor("Good"))
+    make_product(category, "Suspended", slug="suspended", vendor=make_vendor("Bad", status="suspended"))
+    make_product(category, "House", slug="house")
+    assert set(slugs(testapp.get("/api/products/").json)) == {"ok", "house"}
+    testapp.get("/api/products/suspended/", status=404)
