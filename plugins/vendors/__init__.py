@@ -1,1 +1,50 @@
-"""The vendors plugin (being built): enable it with `agora.plugins = ... vendors`."""
+"""The vendors plugin: vendor onboarding and vendor product management.
+
+Users apply to sell (``POST /api/vendor/apply/``); managers approve, reject or suspend them
+(``/api/manager/vendors/...``); approved vendors manage their own products with variants,
+sizes and uploaded images (``/api/vendor/products/...``).  The ``Vendor`` record itself is a
+core table (every product may belong to one); this plugin owns the workflow around it and
+needs no table of its own.
+
+Hooks implemented: ``agora_includeme`` (services and the media static view),
+``agora_product_visibility`` (products of vendors that are not approved are hidden from the
+public catalog) and ``agora_openapi_tags``.  It fires ``agora_vendor_applied``,
+``agora_vendor_approved``, ``agora_vendor_rejected`` and ``agora_vendor_suspended``.
+"""
+from __future__ import annotations
+
+import os
+
+from sqlalchemy import exists, or_
+
+from core.catalog.models import Product, Vendor
+from core.hooks import hookimpl
+
+agora_version = ">=0.1"
+
+
+@hookimpl
+def agora_includeme(config, settings):
+    from plugins.vendors import product_services, services
+
+    for service in services.SERVICES + product_services.SERVICES:
+        config.add_cornice_service(service)
+    media_url = settings["agora.media_url"]
+    if media_url.startswith("/"):  # an absolute URL (CDN, bucket) is served elsewhere
+        config.add_static_view(name=media_url.strip("/"), path=os.path.abspath(settings["agora.media_dir"]),
+                               cache_max_age=3600)
+
+
+@hookimpl
+def agora_product_visibility(query, request):
+    """Only products without a vendor or of an approved vendor are public."""
+    approved = exists().where(Vendor.id == Product.vendor_id, Vendor.status == "approved")
+    return or_(Product.vendor_id.is_(None), approved)
+
+
+@hookimpl
+def agora_openapi_tags():
+    return [
+        {"name": "vendor", "description": "Vendor onboarding and the vendor's own products"},
+        {"name": "manager", "description": "Managers review, approve, reject and suspend vendors"},
+    ]

@@ -1,0 +1,78 @@
+"""The vendor workflow: apply, then a manager approves, rejects or suspends.
+
+::
+
+    pending ──approve──▶ approved ──suspend──▶ suspended
+       │                    ▲                      │
+       └──reject──▶ rejected └──────approve────────┘ (reinstated)
+
+Any other move is refused with 409.  The user's role follows the decision: ``vendor``
+while approved, ``customer`` otherwise (staff roles, manager and admin, are never touched).
+These functions take the session and values, not the request; the services fire the hooks.
+"""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from core.accounts.models import User
+from core.catalog.models import Vendor
+from core.catalog.slugs import unique_slug
+from core.db import utcnow
+from core.errors import AgoraError
+
+# action → (statuses it may start from, status it leads to)
+TRANSITIONS = {
+    "approve": (("pending", "suspended"), "approved"),
+    "reject": (("pending",), "rejected"),
+    "suspend": (("approved",), "suspended"),
+}
+
+
+def vendor_of(db, user_id: int) -> Vendor | None:
+    return db.execute(select(Vendor).where(Vendor.user_id == user_id)).scalar_one_or_none()
+
+
+def apply(db, user: User, store_name: str, description: str) -> Vendor:
+    """Create ``user``'s pending application; one per user (a second one → 409)."""
+    existing = vendor_of(db, user.id)
+    if existing is not None:
+        raise AgoraError(409, f"You have already applied; your application is {existing.status}.",
+                         name="store_name")
+    vendor = Vendor(user_id=user.id, name=store_name, description=description, status="pending",
+                    slug=unique_slug(db, Vendor.slug, store_name, max_length=120))
+    db.add(vendor)
+    db.flush()  # a concurrent second application hits the unique user_id here → 409
+    return vendor
+
+
+def decide(db, vendor: Vendor, action: str, reason: str = "") -> Vendor:
+    """Move ``vendor`` by ``action`` (approve/reject/suspend) and align the user's role."""
+    sources, target = TRANSITIONS[action]
+    if vendor.status not in sources:
+        raise AgoraError(409, f"A {vendor.status} vendor cannot be {target} "
+                              f"(only from {' or '.join(sources)}).", name="status")
+    vendor.status = target
+    vendor.status_reason = reason
+    vendor.decided_at = utcnow()
+    user = db.get(User, vendor.user_id)
+    if target == "approved" and user.role == "customer":
+        user.role = "vendor"
+    elif target != "approved" and user.role == "vendor":
+        user.role = "customer"
+    db.flush()
+    return vendor
+
+
+def vendor_json(vendor: Vendor) -> dict:
+    return {
+        "id": vendor.id,
+        "user_id": vendor.user_id,
+        "store_name": vendor.name,
+        "name": vendor.name,
+        "slug": vendor.slug,
+        "description": vendor.description,
+        "status": vendor.status,
+        "status_reason": vendor.status_reason,
+        "created_at": vendor.created_at.isoformat(),
+        "decided_at": vendor.decided_at.isoformat() if vendor.decided_at else None,
+    }

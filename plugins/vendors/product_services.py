@@ -1,0 +1,157 @@
+"""Vendor product services (API.md › Vendors): the vendor's own products and their images.
+
+Only approved vendors get past :func:`approved_vendor` (403 otherwise); a product of another
+vendor is answered 404, exactly like one that does not exist.  The logic lives in
+:mod:`plugins.vendors.products` and :mod:`plugins.vendors.images`.
+"""
+from __future__ import annotations
+
+from cornice import Service
+from pyramid.response import Response
+from sqlalchemy import func, select
+
+from core.catalog.models import Image, Product, Variant, Vendor
+from core.catalog.serialize import product_detail, product_summaries
+from core.catalog.summary import refresh_products
+from core.errors import AgoraError, not_found
+from core.openapi import responds
+from core.pagination import paginate
+from core.validation import In, validate
+from plugins.vendors import images, onboarding, products
+from plugins.vendors.schemas import (
+    ImagePath, ProductIn, ProductListQuery, ProductPatchIn, ProductPath, UploadedImageOut, VariantPath,
+    VendorProductOut, VendorProductSummaryOut,
+)
+
+products_svc = Service("vendor_products", "/api/vendor/products/", description="The vendor's own products")
+product_svc = Service("vendor_product", "/api/vendor/products/{id}/", description="One of the vendor's products")
+images_svc = Service("vendor_variant_images", "/api/vendor/products/{id}/variants/{variant_id}/images/",
+                     description="Upload an image for a variant")
+image_svc = Service("vendor_variant_image", "/api/vendor/products/{id}/variants/{variant_id}/images/{image_id}/",
+                    description="Remove a variant image")
+SERVICES = [products_svc, product_svc, images_svc, image_svc]
+
+
+def approved_vendor(request) -> Vendor:
+    vendor = onboarding.vendor_of(request.db, request.user.id)
+    if vendor is None or vendor.status != "approved":
+        state = "you have not applied" if vendor is None else f"your vendor account is {vendor.status}"
+        raise AgoraError(403, f"Only approved vendors manage products; {state}.", location="header")
+    return vendor
+
+
+def _settings(request):
+    return request.registry.settings["agora.settings"]
+
+
+def _detail(request, product: Product) -> dict:
+    return product_detail(request.db, product)
+
+
+@products_svc.get(schema=In(querystring=ProductListQuery), validators=(validate,), permission="vendor")
+@responds(200, VendorProductSummaryOut, paginated=True)
+def list_products(request):
+    vendor = approved_vendor(request)
+    query = select(Product).where(Product.vendor_id == vendor.id)
+    count = request.db.scalar(select(func.count()).select_from(query.subquery()))
+
+    def render(rows):
+        return [dict(summary, is_active=row.is_active)
+                for summary, row in zip(product_summaries(request.db, rows), rows)]
+
+    return paginate(request, count, lambda offset, limit: request.db.execute(
+        query.order_by(Product.created_at.desc(), Product.id.desc()).offset(offset).limit(limit)
+    ).scalars().all(), render)
+
+
+@products_svc.post(schema=In(body=ProductIn), validators=(validate,), permission="vendor")
+@responds(201, VendorProductOut)
+def create_product(request):
+    vendor = approved_vendor(request)
+    product = products.create_product(request.db, vendor, request.validated["body"],
+                                      _settings(request)["agora.currency"])
+    request.response.status = 201
+    return _detail(request, product)
+
+
+@product_svc.get(schema=In(path=ProductPath), validators=(validate,), permission="vendor")
+@responds(200, VendorProductOut)
+def get_product(request):
+    vendor = approved_vendor(request)
+    return _detail(request, products.owned_product(request.db, vendor, request.validated["path"]["id"]))
+
+
+def _update(request):
+    vendor = approved_vendor(request)
+    product = products.owned_product(request.db, vendor, request.validated["path"]["id"])
+    product, removed = products.update_product(request.db, vendor, product, request.validated["body"],
+                                               _settings(request)["agora.currency"])
+    images.remove_after_commit(_settings(request)["agora.media_dir"], removed, request.tm.get())
+    return _detail(request, product)
+
+
+@product_svc.put(schema=In(path=ProductPath, body=ProductIn), validators=(validate,), permission="vendor")
+@responds(200, VendorProductOut)
+def replace_product(request):
+    return _update(request)
+
+
+@product_svc.patch(schema=In(path=ProductPath, body=ProductPatchIn), validators=(validate,),
+                   permission="vendor")
+@responds(200, VendorProductOut)
+def change_product(request):
+    return _update(request)
+
+
+@product_svc.delete(schema=In(path=ProductPath), validators=(validate,), permission="vendor")
+@responds(204, None)
+def deactivate_product(request):
+    vendor = approved_vendor(request)
+    products.deactivate(request.db, products.owned_product(request.db, vendor, request.validated["path"]["id"]))
+    return Response(status=204)
+
+
+def _owned_variant(request) -> Variant:
+    vendor = approved_vendor(request)
+    path = request.validated["path"]
+    product = products.owned_product(request.db, vendor, path["id"])
+    variant = request.db.get(Variant, path["variant_id"])
+    if variant is None or variant.product_id != product.id:
+        raise not_found("No such variant in this product.", name="variant_id")
+    return variant
+
+
+@images_svc.post(schema=In(path=VariantPath), validators=(validate,), permission="vendor")
+@responds(201, UploadedImageOut)
+def upload_image(request):
+    variant = _owned_variant(request)
+    settings = _settings(request)
+    if request.content_type != "multipart/form-data":
+        raise AgoraError(415, "Send the image as multipart/form-data.", name="Content-Type", location="header")
+    data = images.read_upload(request.POST.get("file"), settings["agora.max_upload_size"])
+    extension = images.verify_image(data)
+    alt = request.POST.get("alt")
+    alt = alt.strip()[:200] if isinstance(alt, str) else ""
+    name = images.store(settings["agora.media_dir"], data, extension, request.tm.get())
+    position = request.db.scalar(
+        select(func.coalesce(func.max(Image.position) + 1, 0)).where(Image.variant_id == variant.id))
+    image = Image(variant_id=variant.id, url=images.public_url(settings["agora.media_url"], name),
+                  alt=alt, position=position, file_name=name)
+    request.db.add(image)
+    refresh_products(request.db, [variant.product_id])
+    request.response.status = 201
+    return {"id": image.id, "url": image.url, "alt": image.alt, "position": image.position}
+
+
+@image_svc.delete(schema=In(path=ImagePath), validators=(validate,), permission="vendor")
+@responds(204, None)
+def delete_image(request):
+    variant = _owned_variant(request)
+    image = request.db.get(Image, request.validated["path"]["image_id"])
+    if image is None or image.variant_id != variant.id:
+        raise not_found("No such image of this variant.", name="image_id")
+    request.db.delete(image)
+    refresh_products(request.db, [variant.product_id])
+    if image.file_name:
+        images.remove_after_commit(_settings(request)["agora.media_dir"], [image.file_name], request.tm.get())
+    return Response(status=204)

@@ -1,0 +1,169 @@
+"""Input and output schemas of the vendors plugin (API.md › Vendors).
+
+Input schemas validate shape only; what needs the database or the shop's currency (a known
+category, a free SKU, an amount with the right number of decimals) is checked in
+:mod:`plugins.vendors.products`, which reports it with the same dotted names
+(``variants.1.sizes.0.sku``).
+
+Nested variants and sizes follow one rule on POST, PUT and PATCH: an entry without ``id`` is
+created and must be complete; an entry with ``id`` updates that row and may leave fields out
+(they keep their values; leaving out ``stock`` keeps the stock, which may be moving with sales).
+"""
+from __future__ import annotations
+
+from marshmallow import ValidationError, fields, validate as mm, validates_schema
+
+from core.catalog.models import VENDOR_STATUSES
+from core.catalog.schemas import ProductDetailOut, ProductSummaryOut
+from core.catalog.slugs import is_valid_slug
+from core.pagination import PageQuery
+from core.validation import Amount, BaseSchema, StrictInteger, TrimmedString
+
+MAX_ID = 2**31 - 1
+
+
+def Id(**kw):
+    """A database id in a path or body: a positive 32-bit integer."""
+    return fields.Integer(validate=mm.Range(min=1, max=MAX_ID), **kw)
+
+
+def _image_url(value: str) -> None:
+    if not value.startswith(("https://", "http://", "/")):
+        raise ValidationError("Must be an http(s) URL or an absolute path.")
+
+
+# ------------------------------------------------------------------ onboarding
+class ApplyIn(BaseSchema):
+    store_name = TrimmedString(required=True, validate=mm.Length(max=120))
+    description = fields.String(load_default="", validate=mm.Length(max=5000))
+
+
+class ReasonIn(BaseSchema):
+    reason = fields.String(load_default="", validate=mm.Length(max=2000))
+
+
+class VendorPath(BaseSchema):
+    id = Id(required=True)
+
+
+class VendorListQuery(PageQuery):
+    status = fields.String(validate=mm.OneOf(VENDOR_STATUSES))
+
+
+class VendorOut(BaseSchema):
+    id = fields.Integer()
+    user_id = fields.Integer()
+    store_name = fields.String()
+    name = fields.String()
+    slug = fields.String()
+    description = fields.String()
+    status = fields.String(validate=mm.OneOf(VENDOR_STATUSES))
+    status_reason = fields.String()
+    created_at = fields.DateTime()
+    decided_at = fields.DateTime(allow_none=True)
+
+
+# ------------------------------------------------------------------ products
+class ImageRefIn(BaseSchema):
+    url = TrimmedString(required=True, validate=[mm.Length(max=500), _image_url])
+    alt = fields.String(load_default="", validate=mm.Length(max=200))
+
+
+class SizeIn(BaseSchema):
+    id = Id()
+    label = TrimmedString(validate=mm.Length(min=1, max=40))
+    sku = TrimmedString(validate=mm.Length(min=1, max=80))
+    stock = StrictInteger(validate=mm.Range(min=0, max=MAX_ID))
+
+    @validates_schema(pass_original=True, skip_on_field_errors=False)
+    def _complete_when_new(self, data, original, **kw):
+        if "id" not in original:
+            missing = {f: ["Missing data for required field."] for f in ("label", "stock") if f not in original}
+            if missing:
+                raise ValidationError(missing)
+
+
+class VariantIn(BaseSchema):
+    id = Id()
+    name = TrimmedString(validate=mm.Length(min=1, max=120))
+    hex_code = fields.String(allow_none=True, validate=mm.Regexp(r"^#[0-9A-Fa-f]{6}$"))
+    sku = TrimmedString(validate=mm.Length(min=1, max=80))
+    price = Amount(allow_none=True)
+    images = fields.List(fields.Nested(ImageRefIn), validate=mm.Length(max=20))
+    sizes = fields.List(fields.Nested(SizeIn), validate=mm.Length(max=50))
+
+    @validates_schema(pass_original=True, skip_on_field_errors=False)
+    def _complete_when_new(self, data, original, **kw):
+        if "id" not in original:
+            missing = {f: ["Missing data for required field."] for f in ("name", "sizes") if f not in original}
+            if missing:
+                raise ValidationError(missing)
+        size_ids = [s["id"] for s in data.get("sizes") or [] if "id" in s]
+        if len(size_ids) != len(set(size_ids)):
+            raise ValidationError("A size id appears twice.", "sizes")
+
+
+class ProductIn(BaseSchema):
+    """POST and PUT body (PUT replaces: a field left out takes its default)."""
+
+    name = TrimmedString(required=True, validate=mm.Length(max=200))
+    description = fields.String(load_default="", validate=mm.Length(max=20000))
+    category = TrimmedString(required=True, validate=mm.Length(max=140))
+    price = Amount(required=True)
+    currency = fields.String(validate=mm.Regexp(r"^[A-Za-z]{3}$"))
+    slug = fields.String(validate=[mm.Length(max=200), lambda s: is_valid_slug(s) or _bad_slug()])
+    is_active = fields.Boolean()
+    variants = fields.List(fields.Nested(VariantIn), required=True, validate=mm.Length(min=1, max=50))
+
+    @validates_schema
+    def _unique_ids(self, data, **kw):
+        variant_ids = [v["id"] for v in data.get("variants", []) if "id" in v]
+        if len(variant_ids) != len(set(variant_ids)):
+            raise ValidationError("A variant id appears twice.", "variants")
+
+
+def _bad_slug():
+    raise ValidationError("Use lower-case letters, digits and single hyphens.")
+
+
+class ProductPatchIn(ProductIn):
+    """PATCH body: every top-level field optional, nothing defaulted (nested rules unchanged)."""
+
+    name = TrimmedString(validate=mm.Length(min=1, max=200))
+    description = fields.String(validate=mm.Length(max=20000))
+    category = TrimmedString(validate=mm.Length(min=1, max=140))
+    price = Amount()
+    variants = fields.List(fields.Nested(VariantIn), validate=mm.Length(min=1, max=50))
+
+
+class ProductPath(BaseSchema):
+    id = Id(required=True)
+
+
+class ProductListQuery(PageQuery):
+    pass
+
+
+class VariantPath(BaseSchema):
+    id = Id(required=True)
+    variant_id = Id(required=True)
+
+
+class ImagePath(VariantPath):
+    image_id = Id(required=True)
+
+
+class UploadedImageOut(BaseSchema):
+    id = fields.Integer()
+    url = fields.String()
+    alt = fields.String()
+    position = fields.Integer()
+
+
+class VendorProductSummaryOut(ProductSummaryOut):
+    """A row of the vendor's own product list: the public summary plus ``is_active``."""
+
+    is_active = fields.Boolean()
+
+
+VendorProductOut = ProductDetailOut  # the public detail already carries ``is_active``

@@ -1,0 +1,110 @@
+"""Vendor onboarding services: apply, profile, and the managers' list and decisions.
+
+Each decision fires its hook (``agora_vendor_approved`` …) inside the deciding transaction, so
+the email plugin's outbox row commits or rolls back with the decision.
+"""
+from __future__ import annotations
+
+from cornice import Service
+from sqlalchemy import func, select
+
+from core.catalog.models import Vendor
+from core.errors import not_found
+from core.openapi import responds
+from core.pagination import paginate
+from core.validation import In, validate
+from plugins.vendors import onboarding
+from plugins.vendors.schemas import ApplyIn, ReasonIn, VendorListQuery, VendorOut, VendorPath
+
+apply_svc = Service("vendor_apply", "/api/vendor/apply/", description="Apply to become a vendor")
+profile_svc = Service("vendor_profile", "/api/vendor/profile/", description="The caller's vendor profile")
+list_svc = Service("manager_vendors", "/api/manager/vendors/", description="Vendors and applications")
+decision_svcs = {
+    action: Service(f"manager_vendor_{action}", f"/api/manager/vendors/{{id}}/{action}/",
+                    description=f"{action.capitalize()} a vendor")
+    for action in onboarding.TRANSITIONS
+}
+SERVICES = [apply_svc, profile_svc, list_svc, *decision_svcs.values()]
+
+
+def _hook(request):
+    return request.registry["agora.plugin_manager"].hook
+
+
+def validate_optional_body(request, schema: In | None = None, **kw):
+    """Like :func:`core.validation.validate`, but an empty body counts as ``{}``."""
+    if request.body:
+        return validate(request, schema, **kw)
+    validate(request, In(path=schema.path), **kw)
+    request.validated["body"] = schema.body().load({})
+
+
+@apply_svc.post(schema=In(body=ApplyIn), validators=(validate,), permission="authenticated")
+@responds(201, VendorOut)
+def apply_view(request):
+    body = request.validated["body"]
+    vendor = onboarding.apply(request.db, request.user, body["store_name"], body["description"])
+    _hook(request).agora_vendor_applied(request=request, vendor=vendor)
+    request.response.status = 201
+    return onboarding.vendor_json(vendor)
+
+
+@profile_svc.get(permission="authenticated")
+@responds(200, VendorOut)
+def profile_view(request):
+    vendor = onboarding.vendor_of(request.db, request.user.id)
+    if vendor is None:
+        raise not_found("You have no vendor profile; apply at /api/vendor/apply/.")
+    return onboarding.vendor_json(vendor)
+
+
+@list_svc.get(schema=In(querystring=VendorListQuery), validators=(validate,), permission="manage")
+@responds(200, VendorOut, paginated=True)
+def list_view(request):
+    status = request.validated["querystring"].get("status")
+    query = select(Vendor)
+    if status:
+        query = query.where(Vendor.status == status)
+    count = request.db.scalar(select(func.count()).select_from(query.subquery()))
+    return paginate(
+        request, count,
+        lambda offset, limit: request.db.execute(
+            query.order_by(Vendor.created_at, Vendor.id).offset(offset).limit(limit)).scalars().all(),
+        lambda rows: [onboarding.vendor_json(v) for v in rows],
+    )
+
+
+def _decide(request, action: str):
+    vendor = request.db.get(Vendor, request.validated["path"]["id"])
+    if vendor is None:
+        raise not_found("No such vendor.", name="id")
+    reason = request.validated.get("body", {}).get("reason", "")
+    onboarding.decide(request.db, vendor, action, reason)
+    hook = _hook(request)
+    if action == "approve":
+        hook.agora_vendor_approved(request=request, vendor=vendor)
+    elif action == "reject":
+        hook.agora_vendor_rejected(request=request, vendor=vendor, reason=reason)
+    else:
+        hook.agora_vendor_suspended(request=request, vendor=vendor, reason=reason)
+    return onboarding.vendor_json(vendor)
+
+
+@decision_svcs["approve"].post(schema=In(path=VendorPath), validators=(validate,), permission="manage")
+@responds(200, VendorOut)
+def approve_view(request):
+    return _decide(request, "approve")
+
+
+@decision_svcs["reject"].post(schema=In(path=VendorPath, body=ReasonIn),
+                              validators=(validate_optional_body,), permission="manage")
+@responds(200, VendorOut)
+def reject_view(request):
+    return _decide(request, "reject")
+
+
+@decision_svcs["suspend"].post(schema=In(path=VendorPath, body=ReasonIn),
+                               validators=(validate_optional_body,), permission="manage")
+@responds(200, VendorOut)
+def suspend_view(request):
+    return _decide(request, "suspend")
