@@ -1,0 +1,41 @@
+"""The cart's side of checkout: supply the lines, then remove what was bought.
+
+Core's orders subsystem calls these through ``agora_checkout_lines`` and
+``agora_checkout_completed`` (see ``plugins.cart``), so it never imports this plugin.
+"""
+from __future__ import annotations
+
+from sqlalchemy import delete, select, update
+
+from core.orders.checkout_types import CheckoutLine
+from plugins.cart.models import Cart, CartItem
+
+
+def checkout_lines(db, user_id: int) -> list[CheckoutLine]:
+    """Every item of the user's cart as a line (``source_id`` = the item id), oldest first.
+
+    Unavailable items are included: checkout validation refuses them with a reason."""
+    rows = db.execute(
+        select(CartItem.id, CartItem.size_id, CartItem.quantity)
+        .join(Cart, Cart.id == CartItem.cart_id)
+        .where(Cart.user_id == user_id)
+        .order_by(CartItem.added_at, CartItem.id)
+    ).all()
+    return [CheckoutLine(size_id=size_id, quantity=quantity, source_id=item_id)
+            for item_id, size_id, quantity in rows]
+
+
+def remove_bought(db, user_id: int, lines) -> None:
+    """Take the bought quantities out of the user's cart; items bought in full disappear.
+
+    Only lines whose ``source_id`` is an item of *this* user's cart for the same size are
+    touched, so lines supplied by another plugin cannot remove unrelated items."""
+    own_cart = select(Cart.id).where(Cart.user_id == user_id).scalar_subquery()
+    for line in lines:
+        if line.source_id is None:
+            continue
+        mine = (CartItem.id == line.source_id, CartItem.size_id == line.size_id, CartItem.cart_id == own_cart)
+        # Delete first: after the decrement, "quantity <= bought" would match what remains.
+        db.execute(delete(CartItem).where(*mine, CartItem.quantity <= line.quantity))
+        db.execute(update(CartItem).where(*mine, CartItem.quantity > line.quantity)
+                   .values(quantity=CartItem.quantity - line.quantity))

@@ -1,0 +1,128 @@
+"""Changing a cart: add a size, set a quantity, remove an item, empty the cart.
+
+These functions take the session and plain values (never the request) and raise
+:class:`core.errors.AgoraError` with the answer a client can act on:
+
+* a quantity above ``max_quantity`` (setting ``agora.cart.max_quantity``) → 400;
+* an unknown size → 404; a size that is not sold (inactive product, variant or size, or a
+  vendor that is not approved) → 400;
+* a total quantity above the size's stock → 409 naming what is left;
+* another user's item → 404, exactly like a missing one.
+
+Race-freedom: the cart row and each item row are written with ``INSERT ... ON CONFLICT``
+on their unique keys (``carts.user_id``, ``cart_items (cart_id, size_id)``), and adding
+increments the stored quantity in SQL, so concurrent adds of one size by one user end in
+one row holding the sum.  The limits are checked on the total the database returns, inside
+a savepoint that is rolled back when a limit is exceeded.
+"""
+from __future__ import annotations
+
+from sqlalchemy import delete, select
+
+from core.catalog.models import Product, Size, Variant, Vendor
+from core.db import utcnow
+from core.errors import AgoraError, not_found
+from plugins.cart import upsert
+from plugins.cart.models import Cart, CartItem
+
+
+def is_sellable(size: Size, variant: Variant, product: Product, vendor: Vendor | None) -> bool:
+    """Whether the catalog still sells this size (stock aside)."""
+    return bool(product.is_active and variant.is_active and size.is_active
+                and (vendor is None or vendor.status == "approved"))
+
+
+def ensure_cart(db, user_id: int) -> int:
+    """The id of the user's cart, created if missing (one statement, race-free)."""
+    now = utcnow()
+    stmt = upsert.insert(db, Cart).values(user_id=user_id, created_at=now, updated_at=now)
+    stmt = stmt.on_conflict_do_update(index_elements=[Cart.user_id], set_={"updated_at": now})
+    return db.execute(stmt.returning(Cart.id)).scalar_one()
+
+
+def find_cart(db, user_id: int) -> int | None:
+    return db.execute(select(Cart.id).where(Cart.user_id == user_id)).scalar_one_or_none()
+
+
+def _catalog_row(db, size_id: int):
+    return db.execute(
+        select(Size, Variant, Product, Vendor)
+        .join(Variant, Variant.id == Size.variant_id)
+        .join(Product, Product.id == Variant.product_id)
+        .outerjoin(Vendor, Vendor.id == Product.vendor_id)
+        .where(Size.id == size_id)
+    ).one_or_none()
+
+
+def _check_maximum(quantity: int, max_quantity: int, name: str = "quantity") -> None:
+    if quantity > max_quantity:
+        raise AgoraError(400, f"At most {max_quantity} of one size fit in a cart (you asked for {quantity}).",
+                         name=name)
+
+
+def _check_limits(quantity: int, size: Size, max_quantity: int, name: str = "quantity") -> None:
+    _check_maximum(quantity, max_quantity, name)
+    if quantity > size.stock:
+        raise AgoraError(409, f"Size {size.label} has only {size.stock} left (you asked for {quantity}).",
+                         name=name)
+
+
+def add_to_cart(db, user_id: int, size_id: int, quantity: int, *, max_quantity: int) -> int:
+    """Add ``quantity`` of a size to the user's cart (adding to what is there); returns the item id."""
+    _check_maximum(quantity, max_quantity)
+    row = _catalog_row(db, size_id)
+    if row is None:
+        raise AgoraError(404, f"There is no size {size_id}.", name="size_id")
+    size, variant, product, vendor = row
+    if not is_sellable(size, variant, product, vendor):
+        raise AgoraError(400, f"{product.name} ({variant.name}, {size.label}) is not sold any more.",
+                         name="size_id")
+    cart_id = ensure_cart(db, user_id)
+    stmt = upsert.insert(db, CartItem).values(
+        cart_id=cart_id, size_id=size_id, quantity=quantity, added_at=utcnow())
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[CartItem.cart_id, CartItem.size_id],
+        set_={"quantity": CartItem.quantity + stmt.excluded.quantity},
+    ).returning(CartItem.id, CartItem.quantity)
+    with db.begin_nested():  # rolled back if the new total breaks a limit
+        item_id, total = db.execute(stmt).one()
+        _check_limits(total, size, max_quantity)
+    return item_id
+
+
+def _own_item(db, user_id: int, item_id: int):
+    row = db.execute(
+        select(CartItem, Size, Variant, Product, Vendor)
+        .join(Cart, Cart.id == CartItem.cart_id)
+        .join(Size, Size.id == CartItem.size_id)
+        .join(Variant, Variant.id == Size.variant_id)
+        .join(Product, Product.id == Variant.product_id)
+        .outerjoin(Vendor, Vendor.id == Product.vendor_id)
+        .where(CartItem.id == item_id, Cart.user_id == user_id)
+    ).one_or_none()
+    if row is None:
+        raise not_found(f"There is no item {item_id} in your cart.", name="item_id")
+    return row
+
+
+def set_quantity(db, user_id: int, item_id: int, quantity: int, *, max_quantity: int) -> None:
+    """Set an item's quantity; 0 removes it."""
+    item, size, variant, product, vendor = _own_item(db, user_id, item_id)
+    if quantity == 0:
+        db.delete(item)
+        return
+    if not is_sellable(size, variant, product, vendor):
+        raise AgoraError(400, f"{product.name} ({variant.name}, {size.label}) is not sold any more; "
+                              "remove it from your cart.", name="item_id", location="path")
+    _check_limits(quantity, size, max_quantity)
+    item.quantity = quantity
+
+
+def remove_item(db, user_id: int, item_id: int) -> None:
+    item = _own_item(db, user_id, item_id)[0]
+    db.delete(item)
+
+
+def empty_cart(db, user_id: int) -> None:
+    db.execute(delete(CartItem).where(
+        CartItem.cart_id.in_(select(Cart.id).where(Cart.user_id == user_id))))

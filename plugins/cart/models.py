@@ -1,0 +1,49 @@
+"""Cart tables: one cart per user, one item per size in it.
+
+``carts.user_id`` is unique and ``cart_items`` is unique on ``(cart_id, size_id)``: both are
+written with upserts (``plugins.cart.cart``), so concurrent requests of one user can neither
+create a second cart nor a second row for the same size.  No price is stored: prices are
+always read from the current catalog.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.catalog.models import Size
+from core.db import Base, UTCDateTime, utcnow
+
+OWNER = {"info": {"owner": "cart"}}
+
+
+class Cart(Base):
+    __tablename__ = "carts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    __table_args__ = OWNER
+
+
+class CartItem(Base):
+    """A size in a cart, with how many of it the shopper wants."""
+
+    __tablename__ = "cart_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cart_id: Mapped[int] = mapped_column(ForeignKey("carts.id", ondelete="CASCADE"))
+    size_id: Mapped[int] = mapped_column(ForeignKey("sizes.id", ondelete="CASCADE"), index=True)
+    quantity: Mapped[int] = mapped_column(Integer)
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    size: Mapped[Size] = relationship(lazy="raise")
+
+    __table_args__ = (
+        UniqueConstraint("cart_id", "size_id"),
+        CheckConstraint("quantity > 0", name="quantity_positive"),
+        OWNER,
+    )

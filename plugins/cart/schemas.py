@@ -1,0 +1,49 @@
+"""Input and output schemas of the cart services (API.md › Cart)."""
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from core.catalog.schemas import ProductSummaryOut
+from core.validation import BaseSchema, StrictInteger
+
+
+class CartAddIn(BaseSchema):
+    size_id = StrictInteger(required=True, validate=validate.Range(min=1))
+    quantity = StrictInteger(load_default=1, validate=validate.Range(min=1, error="Must be at least 1."))
+
+
+class CartUpdateIn(BaseSchema):
+    quantity = StrictInteger(required=True, validate=validate.Range(min=0, error="Must be 0 (remove) or more."))
+
+
+class CartItemPath(BaseSchema):
+    item_id = fields.Integer(required=True, validate=validate.Range(min=1))
+
+
+class CartVariantRef(Schema):
+    id = fields.Integer()
+    name = fields.String()
+
+
+class CartSizeRef(Schema):
+    id = fields.Integer()
+    label = fields.String()
+
+
+class CartItemOut(Schema):
+    id = fields.Integer()
+    product = fields.Nested(ProductSummaryOut)
+    variant = fields.Nested(CartVariantRef)
+    size = fields.Nested(CartSizeRef)
+    quantity = fields.Integer()
+    unit_price = fields.String(metadata={"description": "decimal string, current catalog price"})
+    line_total = fields.String(metadata={"description": "decimal string"})
+    available = fields.Boolean(metadata={"description": "still sold and in stock for this quantity"})
+
+
+class CartOut(Schema):
+    id = fields.Integer()
+    items = fields.List(fields.Nested(CartItemOut))
+    item_count = fields.Integer(metadata={"description": "sum of the quantities"})
+    subtotal = fields.String(metadata={"description": "decimal string, sum of the line totals"})
+    currency = fields.String()

@@ -1,0 +1,63 @@
+"""The /api/cart/ services (API.md › Cart): thin views over ``items`` and ``render``."""
+from __future__ import annotations
+
+from cornice import Service
+
+from core.openapi import responds
+from core.validation import In, validate
+from plugins.cart import items
+from plugins.cart.render import cart_answer
+from plugins.cart.schemas import CartAddIn, CartOut, CartItemPath, CartUpdateIn
+from plugins.cart.settings import max_quantity
+
+cart_svc = Service("cart", "/api/cart/", description="The caller's cart")
+add_svc = Service("cart_add", "/api/cart/add/", description="Add a size to the cart")
+update_svc = Service("cart_update", "/api/cart/update/{item_id}/", description="Set an item's quantity")
+remove_svc = Service("cart_remove", "/api/cart/remove/{item_id}/", description="Remove an item")
+
+SERVICES = [cart_svc, add_svc, update_svc, remove_svc]
+
+
+def _answer(request) -> dict:
+    return cart_answer(request.db, request.user.id, request.registry.settings["agora.settings"]["agora.currency"])
+
+
+def _max(request) -> int:
+    return max_quantity(request.registry.settings["agora.settings"])
+
+
+@cart_svc.get(permission="authenticated")
+@responds(200, CartOut)
+def get_cart(request):
+    return _answer(request)
+
+
+@cart_svc.delete(permission="authenticated")
+@responds(200, CartOut, description="The emptied cart")
+def empty_cart(request):
+    items.empty_cart(request.db, request.user.id)
+    return _answer(request)
+
+
+@add_svc.post(schema=In(body=CartAddIn), validators=(validate,), permission="authenticated")
+@responds(201, CartOut)
+def add(request):
+    body = request.validated["body"]
+    items.add_to_cart(request.db, request.user.id, body["size_id"], body["quantity"], max_quantity=_max(request))
+    request.response.status = 201
+    return _answer(request)
+
+
+@update_svc.put(schema=In(path=CartItemPath, body=CartUpdateIn), validators=(validate,), permission="authenticated")
+@responds(200, CartOut)
+def update(request):
+    items.set_quantity(request.db, request.user.id, request.validated["path"]["item_id"],
+                       request.validated["body"]["quantity"], max_quantity=_max(request))
+    return _answer(request)
+
+
+@remove_svc.delete(schema=In(path=CartItemPath), validators=(validate,), permission="authenticated")
+@responds(200, CartOut)
+def remove(request):
+    items.remove_item(request.db, request.user.id, request.validated["path"]["item_id"])
+    return _answer(request)

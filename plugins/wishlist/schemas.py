@@ -1,0 +1,60 @@
+"""Input and output schemas of the wishlist services (API.md › Wishlist)."""
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from core.catalog.schemas import ProductSummaryOut
+from core.pagination import PageQuery
+from core.validation import BaseSchema, StrictInteger
+from plugins.wishlist.settings import MAX_BULK
+
+Id = lambda **kw: StrictInteger(validate=validate.Range(min=1), **kw)  # noqa: E731
+IdList = lambda: fields.List(  # noqa: E731
+    Id(), required=True,
+    validate=validate.Length(min=1, max=MAX_BULK, error=f"Give between 1 and {MAX_BULK} ids."))
+
+
+class WishlistAddIn(BaseSchema):
+    product_id = Id(required=True)
+
+
+class WishlistBulkAddIn(BaseSchema):
+    product_ids = IdList()
+
+
+class WishlistBulkRemoveIn(BaseSchema):
+    ids = IdList()
+
+
+class WishlistMoveIn(BaseSchema):
+    size_id = Id(required=True)
+    quantity = StrictInteger(load_default=1, validate=validate.Range(min=1, error="Must be at least 1."))
+
+
+class WishlistEntryPath(BaseSchema):
+    id = fields.Integer(required=True, validate=validate.Range(min=1))
+
+
+class WishlistQuery(PageQuery):
+    pass
+
+
+class WishlistEntryOut(Schema):
+    id = fields.Integer()
+    product = fields.Nested(ProductSummaryOut)
+    added_at = fields.DateTime()
+    available = fields.Boolean(metadata={"description": "the product is still sold and in stock"})
+
+
+class WishlistSkipped(Schema):
+    product_id = fields.Integer()
+    reason = fields.String(metadata={"enum": ["not_found", "not_sold", "already_in_wishlist", "wishlist_full"]})
+
+
+class WishlistBulkAddOut(Schema):
+    added = fields.List(fields.Integer())
+    skipped = fields.List(fields.Nested(WishlistSkipped))
+
+
+class WishlistBulkRemoveOut(Schema):
+    removed = fields.Integer()

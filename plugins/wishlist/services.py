@@ -1,0 +1,69 @@
+"""The /api/wishlist/ services (API.md › Wishlist), except move-to-cart (``plugins.wishlist.move``)."""
+from __future__ import annotations
+
+from cornice import Service
+
+from core.openapi import responds
+from core.pagination import paginate
+from core.validation import In, validate
+from plugins.wishlist import entries, render
+from plugins.wishlist.schemas import (
+    WishlistAddIn, WishlistBulkAddIn, WishlistBulkAddOut, WishlistBulkRemoveIn, WishlistBulkRemoveOut,
+    WishlistEntryOut, WishlistEntryPath, WishlistQuery,
+)
+from plugins.wishlist.settings import max_items
+
+list_svc = Service("wishlist", "/api/wishlist/", description="The caller's wishlist")
+add_svc = Service("wishlist_add", "/api/wishlist/add/", description="Add a product to the wishlist")
+remove_svc = Service("wishlist_remove", "/api/wishlist/remove/{id}/", description="Remove an entry")
+bulk_add_svc = Service("wishlist_bulk_add", "/api/wishlist/bulk-add/", description="Add several products")
+bulk_remove_svc = Service("wishlist_bulk_remove", "/api/wishlist/bulk-remove/", description="Remove several entries")
+
+SERVICES = [list_svc, add_svc, remove_svc, bulk_add_svc, bulk_remove_svc]
+
+
+def settings_of(request):
+    return request.registry.settings["agora.settings"]
+
+
+@list_svc.get(schema=In(querystring=WishlistQuery), validators=(validate,), permission="authenticated")
+@responds(200, WishlistEntryOut, paginated=True)
+def list_entries(request):
+    user_id = request.user.id
+    return paginate(request, entries.count(request.db, user_id),
+                    lambda offset, limit: render.page(request.db, user_id, offset, limit),
+                    lambda rows: render.entries_json(request.db, rows))
+
+
+@add_svc.post(schema=In(body=WishlistAddIn), validators=(validate,), permission="authenticated")
+@responds(201, WishlistEntryOut, description="Added")
+@responds(200, WishlistEntryOut, description="Already there; nothing added")
+def add(request):
+    user_id = request.user.id
+    entry_id, created = entries.add(request.db, user_id, request.validated["body"]["product_id"],
+                                    cap=max_items(settings_of(request)))
+    request.response.status = 201 if created else 200
+    return render.entry_json(request.db, user_id, entry_id)
+
+
+@remove_svc.delete(schema=In(path=WishlistEntryPath), validators=(validate,), permission="authenticated")
+@responds(204, None)
+def remove(request):
+    entries.remove(request.db, request.user.id, request.validated["path"]["id"])
+    response = request.response
+    response.status = 204
+    del response.headers["Content-Type"]  # a 204 has no body, so no type
+    return response
+
+
+@bulk_add_svc.post(schema=In(body=WishlistBulkAddIn), validators=(validate,), permission="authenticated")
+@responds(200, WishlistBulkAddOut)
+def bulk_add(request):
+    return entries.bulk_add(request.db, request.user.id, request.validated["body"]["product_ids"],
+                            cap=max_items(settings_of(request)))
+
+
+@bulk_remove_svc.post(schema=In(body=WishlistBulkRemoveIn), validators=(validate,), permission="authenticated")
+@responds(200, WishlistBulkRemoveOut)
+def bulk_remove(request):
+    return {"removed": entries.bulk_remove(request.db, request.user.id, request.validated["body"]["ids"])}

@@ -1,0 +1,44 @@
+"""Disabling cart and wishlist removes their routes and OpenAPI entries; the rest still runs."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy.orm import Session
+
+from core import load, make_app
+from core.plugins import PluginError
+from core.testing import ini_for
+from tests.plugins.cart.factories import bearer
+
+
+def test_without_cart_and_wishlist_their_paths_are_gone(app_with, enabled_plugins, customer):
+    others = [name for name in enabled_plugins if name not in ("cart", "wishlist")]
+    app = app_with(others)
+    assert app.get("/api/health/").json["status"] == "ok"
+    headers = bearer(app, customer)
+    app.get("/api/cart/", headers=headers, status=404)
+    app.post_json("/api/wishlist/add/", {"product_id": 1}, headers=headers, status=404)
+    paths = app.get("/api/openapi.json").json["paths"]
+    assert paths and not [p for p in paths if p.startswith(("/api/cart", "/api/wishlist"))]
+
+
+def test_with_cart_and_wishlist_their_paths_are_documented(testapp):
+    paths = testapp.get("/api/openapi.json").json["paths"]
+    assert {"/api/cart/", "/api/cart/add/", "/api/cart/update/{item_id}/", "/api/cart/remove/{item_id}/",
+            "/api/wishlist/", "/api/wishlist/add/", "/api/wishlist/{id}/move-to-cart/"} <= set(paths)
+    body = paths["/api/wishlist/add/"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert body == {"$ref": "#/components/schemas/WishlistAddIn"}  # not the cart's add schema
+
+
+def test_the_maximum_quantity_is_a_setting(app_with, customer, product):
+    app = app_with(["cart"], {"agora.cart.max_quantity": "5"})
+    headers = bearer(app, customer)
+    size_id = product(stock=100).size.id
+    app.post_json("/api/cart/add/", {"size_id": size_id, "quantity": 5}, headers=headers, status=201)
+    app.post_json("/api/cart/add/", {"size_id": size_id, "quantity": 1}, headers=headers, status=400)
+
+
+@pytest.mark.parametrize("value", ["0", "lots", "-3"])
+def test_a_bad_maximum_stops_start_up(database_url, connection, value):
+    settings, pm, loaded = load(ini_for(database_url, ["cart"], {"agora.cart.max_quantity": value}), environ={})
+    with pytest.raises(PluginError, match="agora.cart.max_quantity"):
+        make_app(settings, pm, loaded, dbsession_factory=lambda: Session(bind=connection))

@@ -1,0 +1,44 @@
+"""GET /api/cart/ issues the same number of SQL statements for 1 item and for 50."""
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from sqlalchemy import event
+
+from plugins.cart.items import add_to_cart
+
+
+@contextmanager
+def counting(engine):
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def statements_for_cart(testapp, engine, headers) -> tuple[int, dict]:
+    testapp.get("/api/cart/", headers=headers)  # the cart exists before counting
+    with counting(engine) as statements:
+        cart = testapp.get("/api/cart/", headers=headers).json
+    return len(statements), cart
+
+
+def test_get_cart_costs_a_constant_number_of_statements(testapp, engine, db, product, vendor,
+                                                        make_user, auth_headers):
+    small, large = make_user(), make_user()
+    seller = vendor()
+    add_to_cart(db, small.id, product(vendor=seller).size.id, 1, max_quantity=99)
+    for i in range(50):
+        add_to_cart(db, large.id, product(vendor=seller if i % 2 else None).size.id, 2, max_quantity=99)
+    db.flush()
+    one, small_cart = statements_for_cart(testapp, engine, auth_headers(small))
+    fifty, large_cart = statements_for_cart(testapp, engine, auth_headers(large))
+    assert len(small_cart["items"]) == 1 and len(large_cart["items"]) == 50
+    assert one == fifty, (one, fifty)
+    assert fifty <= 5, fifty  # user, cart id, items; SAVEPOINT and RELEASE of the test session
