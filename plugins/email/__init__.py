@@ -1,1 +1,161 @@
-"""The email plugin (being built): enable it with `agora.plugins = ... email`."""
+"""The email plugin: transactional mails through an outbox, a broker and a worker.
+
+Enable it with ``agora.plugins = ... email``.  Account, vendor and order hooks write an
+outbox row in the event's own transaction (:mod:`plugins.email.outbox`); after the commit
+the row id is published through kombu; ``agora CONFIG worker`` consumes, renders
+(:mod:`plugins.email.render`) and sends (:mod:`plugins.email.backends`), with retries and a
+relay for rows the broker never got (:mod:`plugins.email.worker`).  See README.md.
+"""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from core.hooks import hookimpl
+from core.plugins import PluginError
+from plugins.email import contexts, models, publisher  # noqa: F401  (models: the outbox table)
+from plugins.email.config import DEFAULTS, EmailConfig
+from plugins.email.outbox import send_later
+
+log = logging.getLogger("agora.email")
+
+
+# --------------------------------------------------------------------------- wiring
+@hookimpl
+def agora_settings_defaults():
+    return dict(DEFAULTS)
+
+
+@hookimpl
+def agora_includeme(config, settings):
+    try:
+        config.registry["agora.email.config"] = EmailConfig.from_settings(settings)
+    except ValueError as exc:
+        raise PluginError(f"plugin 'email': {exc}") from None
+
+
+@hookimpl
+def agora_migration_locations():
+    return [str(Path(__file__).parent / "migrations")]
+
+
+@hookimpl
+def agora_health(request):
+    return {"broker": publisher.broker_status(request.registry["agora.email.config"])}
+
+
+@hookimpl
+def agora_worker_tasks(settings):
+    """The queue consumer and the relay, sharing one engine and one mailer."""
+    from sqlalchemy.orm import sessionmaker
+
+    from core.db import engine_from_settings
+    from plugins.email import worker
+    from plugins.email.backends import backend_for
+
+    config = EmailConfig.from_settings(settings)
+    mailer = worker.Mailer(config, backend_for(config))
+    session_factory = sessionmaker(bind=engine_from_settings(settings), expire_on_commit=False)
+
+    def email_consumer(stop):
+        worker.consume(session_factory, mailer, stop)
+
+    def email_relay(stop):
+        worker.relay(session_factory, config, stop)
+
+    return [email_consumer, email_relay]
+
+
+# --------------------------------------------------------------------------- accounts
+@hookimpl
+def agora_user_registered(request, user, token):
+    send_later(request, "verify_email", user.email, {**contexts.person(user), "token": token})
+
+
+@hookimpl
+def agora_email_verified(request, user):
+    send_later(request, "welcome", user.email, contexts.person(user))
+
+
+@hookimpl
+def agora_password_reset_requested(request, user, token):
+    send_later(request, "password_reset", user.email, {**contexts.person(user), "token": token})
+
+
+@hookimpl
+def agora_password_changed(request, user):
+    send_later(request, "password_changed", user.email, contexts.person(user))
+
+
+# --------------------------------------------------------------------------- vendors
+def _vendor_owner(request, vendor):
+    from core.accounts.models import User
+
+    return request.db.get(User, vendor.user_id) if getattr(vendor, "user_id", None) else None
+
+
+@hookimpl
+def agora_vendor_approved(request, vendor):
+    owner = _vendor_owner(request, vendor)
+    if owner is not None:
+        send_later(request, "vendor_approved", owner.email, {**contexts.person(owner), "vendor_name": vendor.name})
+
+
+@hookimpl
+def agora_vendor_rejected(request, vendor, reason):
+    owner = _vendor_owner(request, vendor)
+    if owner is not None:
+        send_later(request, "vendor_rejected", owner.email,
+                   {**contexts.person(owner), "vendor_name": vendor.name, "reason": reason or ""})
+
+
+# --------------------------------------------------------------------------- orders
+def _customer(request, order):
+    from core.accounts.models import User
+
+    user_id = getattr(order, "user_id", None)
+    return request.db.get(User, user_id) if user_id is not None else None
+
+
+def _mail_customer(request, order, kind: str, **extra) -> None:
+    customer = _customer(request, order)
+    if customer is None:
+        log.warning("email: order %s has no customer with an address; no %s mail", getattr(order, "id", "?"), kind)
+        return
+    send_later(request, kind, customer.email,
+               {**contexts.person(customer), "order": contexts.order_context(order, extra.pop("items", None)), **extra})
+
+
+@hookimpl
+def agora_order_placed(request, order):
+    """The customer's confirmation, and to each vendor a mail with only its own lines."""
+    from core.catalog.models import Vendor
+
+    _mail_customer(request, order, "order_confirmation")
+    currency = getattr(order, "currency", None) or "USD"
+    for vendor_id, items in contexts.lines_by_vendor(order).items():
+        vendor = request.db.get(Vendor, vendor_id)
+        owner = _vendor_owner(request, vendor) if vendor is not None else None
+        if owner is None:
+            continue
+        total = sum(int(getattr(item, "line_total", 0) or 0) for item in items)
+        send_later(request, "vendor_new_order", owner.email, {
+            **contexts.person(owner), "vendor_name": vendor.name,
+            "order": contexts.order_context(order, items), "vendor_total": contexts.money(total, currency)})
+
+
+@hookimpl
+def agora_order_shipped(request, order, vendor, lines, tracking_number, carrier):
+    _mail_customer(request, order, "order_shipped", items=lines,
+                   tracking_number=tracking_number or "", carrier=carrier or "")
+
+
+@hookimpl
+def agora_order_cancelled(request, order):
+    _mail_customer(request, order, "order_cancelled")
+
+
+@hookimpl
+def agora_order_refunded(request, order, amount):
+    currency = getattr(order, "currency", None) or "USD"
+    _mail_customer(request, order, "order_refunded", amount=contexts.money(amount, currency))

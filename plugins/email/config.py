@@ -1,0 +1,88 @@
+"""The email plugin's settings: defaults, and one typed object built from them at start-up."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from email.utils import parseaddr
+
+DEFAULTS = {
+    "agora.email.backend": "smtp",  # "smtp" (production) or "maildir" (development)
+    "agora.email.maildir": "var/mail",
+    "agora.email.from": "Agora <no-reply@agora.invalid>",
+    "agora.email.shop_name": "Agora",
+    "agora.email.templates_dir": "",  # a merchant's overrides, searched before the built-in templates
+    "agora.email.verify_url": "{public_url}/api/auth/verify-email/{token}/",
+    "agora.email.reset_url": "{public_url}/reset-password/?token={token}",
+    "agora.email.order_url": "{public_url}/orders/{number}/",
+    "agora.email.queue": "agora.email",
+    "agora.email.broker_dir": "var/broker",  # folders of the filesystem:// transport
+    "agora.email.publish_timeout": "2",
+    "agora.email.smtp_timeout": "30",
+    "agora.email.max_attempts": "10",
+    "agora.email.retry_base": "30",  # seconds before the first retry; doubles each time
+    "agora.email.retry_max": "3600",
+    "agora.email.relay_delay": "30",  # a pending row unpublished for this long is re-published
+    "agora.email.relay_interval": "5",
+}
+
+
+@dataclass(frozen=True)
+class EmailConfig:
+    broker_url: str
+    smtp_url: str
+    public_url: str
+    backend: str
+    maildir: str
+    sender: str
+    shop_name: str
+    templates_dir: str
+    verify_url: str
+    reset_url: str
+    order_url: str
+    queue: str
+    broker_dir: str
+    publish_timeout: float
+    smtp_timeout: float
+    max_attempts: int
+    retry_base: float
+    retry_max: float
+    relay_delay: float
+    relay_interval: float
+
+    @classmethod
+    def from_settings(cls, settings, **overrides) -> "EmailConfig":
+        """Read ``config.Settings`` (core keys typed, plugin keys raw strings); raise ValueError."""
+        def get(key):
+            return settings.get(f"agora.email.{key}", DEFAULTS[f"agora.email.{key}"])
+
+        values = dict(
+            broker_url=settings["agora.broker_url"], smtp_url=settings["agora.smtp_url"],
+            public_url=settings["agora.public_url"], backend=get("backend").strip(), maildir=get("maildir"),
+            sender=get("from"), shop_name=get("shop_name"), templates_dir=get("templates_dir").strip(),
+            verify_url=get("verify_url"), reset_url=get("reset_url"), order_url=get("order_url"),
+            queue=get("queue"), broker_dir=get("broker_dir"),
+            publish_timeout=float(get("publish_timeout")), smtp_timeout=float(get("smtp_timeout")),
+            max_attempts=int(get("max_attempts")), retry_base=float(get("retry_base")),
+            retry_max=float(get("retry_max")), relay_delay=float(get("relay_delay")),
+            relay_interval=float(get("relay_interval")),
+        )
+        values.update(overrides)
+        if values["backend"] not in ("smtp", "maildir"):
+            raise ValueError(f"agora.email.backend must be smtp or maildir, not {values['backend']!r}")
+        return cls(**values)
+
+    @property
+    def sender_domain(self) -> str:
+        """The domain of the From address, used in Message-IDs."""
+        address = parseaddr(self.sender)[1]
+        return address.rpartition("@")[2] or "agora"
+
+    def link(self, template: str, **values) -> str:
+        """Fill ``{public_url}`` and the other placeholders of a link setting."""
+        out = template.replace("{public_url}", self.public_url)
+        for name, value in values.items():
+            out = out.replace("{" + name + "}", str(value))
+        return out
+
+    def backoff(self, attempts: int) -> float:
+        """Seconds to wait after the ``attempts``-th failed attempt."""
+        return min(self.retry_base * 2 ** max(attempts - 1, 0), self.retry_max)
