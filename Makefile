@@ -25,7 +25,8 @@ dev: install
 	mkdir -p var
 	$(BIN)/agora development.ini migrate
 	$(BIN)/agora development.ini demo-data --products $(DEMO_PRODUCTS) --if-empty
-	$(BIN)/pserve development.ini
+	@echo "serving on http://127.0.0.1:6543 ; mail lands in var/mail (the worker runs alongside)"
+	trap 'kill 0' EXIT; $(BIN)/agora development.ini worker & $(BIN)/pserve development.ini
 
 test: install
 	$(BIN)/pytest --db=sqlite -q $(PYTEST_ARGS)

@@ -88,7 +88,7 @@ CORE_KEYS = [
     Key("agora.jwt_secret", DEV_JWT_SECRET, str, "AGORA_JWT_SECRET", True),
     Key("agora.jwt.access_ttl", 15 * 60, int),
     Key("agora.jwt.refresh_ttl", 14 * 24 * 3600, int),
-    Key("agora.plugins", [], as_list),
+    Key("agora.plugins", [], as_list, "AGORA_PLUGINS"),
     Key("agora.currency", "USD", as_currency),
     Key("agora.checkout.shipping_flat", Decimal("0.00"), as_decimal),
     Key("agora.checkout.free_shipping_over", None, lambda v: None if v in (None, "") else as_decimal(v)),

@@ -60,7 +60,7 @@ def main(global_config, **ini):
 
     try:
         settings, pm, loaded = load(ini)
+        return make_app(settings, pm, loaded)
     except (SettingsError, PluginError) as exc:
         print(f"agora: {exc}", file=sys.stderr)  # one line, no traceback
         raise SystemExit(1) from None
-    return make_app(settings, pm, loaded)

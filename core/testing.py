@@ -260,3 +260,53 @@ def manager(make_user):
 @pytest.fixture
 def admin(make_user):
     return make_user("admin")
+
+
+@pytest.fixture
+def make_product(db):
+    """``make_product(price=1999, stock=5, sizes=("M",), variants=("Red",), vendor=None, category=None,
+    variant_price=None, name=None)`` → Product with its variants and sizes (summary columns refreshed)."""
+    from core.catalog.models import Category, Product, Size, Variant
+    from core.catalog.summary import refresh_products
+
+    def make(price: int = 1999, stock: int = 5, sizes=("M",), variants=("Red",), vendor=None, category=None,
+             variant_price=None, name=None, is_active=True):
+        if category is None:
+            slug = f"cat-{secrets.token_hex(4)}"
+            category = Category(name=slug, slug=slug)
+            db.add(category)
+            db.flush()
+        name = name or f"Product {secrets.token_hex(3)}"
+        product = Product(name=name, slug=name.lower().replace(" ", "-") + "-" + secrets.token_hex(2),
+                          description=f"About {name}", price=price, currency="USD", category_id=category.id,
+                          vendor_id=vendor.id if vendor is not None else None, is_active=is_active)
+        db.add(product)
+        db.flush()
+        for position, variant_name in enumerate(variants):
+            variant = Variant(product_id=product.id, name=variant_name, sku=f"{product.slug}-{position}",
+                              price=variant_price, position=position)
+            db.add(variant)
+            db.flush()
+            for index, label in enumerate(sizes):
+                db.add(Size(variant_id=variant.id, label=label, sku=f"{variant.sku}-{label}", stock=stock,
+                            position=index))
+        db.flush()
+        refresh_products(db, [product.id])
+        db.refresh(product)
+        return product
+
+    return make
+
+
+def sizes_of(db, product) -> list:
+    """The Size rows of a product, in variant/size order."""
+    from sqlalchemy import select
+
+    from core.catalog.models import Size, Variant
+
+    return db.execute(select(Size).join(Variant).where(Variant.product_id == product.id)
+                      .order_by(Variant.position, Size.position)).scalars().all()
+
+
+ADDRESS = {"name": "Ada Lovelace", "line1": "12 Analytical St", "city": "London", "postal_code": "N1 9GU",
+           "country": "GB"}

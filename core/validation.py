@@ -66,6 +66,17 @@ def flatten_errors(messages: Any, prefix: str = "") -> list[tuple[str, str]]:
     return out
 
 
+def _has_nul(value: Any) -> bool:
+    """PostgreSQL text cannot hold NUL characters; refuse them at the door with a 400."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
 def _depth(value: Any, limit: int, level: int = 0) -> bool:
     if level > limit:
         return False
@@ -88,6 +99,8 @@ def parse_json_body(request) -> Any:
         raise AgoraError(400, "The body is not valid JSON.", name="body") from None
     if not _depth(data, MAX_JSON_DEPTH):
         raise AgoraError(400, f"The JSON body is nested deeper than {MAX_JSON_DEPTH} levels.", name="body")
+    if _has_nul(data):
+        raise AgoraError(400, "Text must not contain NUL characters.", name="body")
     return data
 
 
@@ -96,6 +109,9 @@ def validate(request, schema: In | None = None, **kw) -> None:
     if schema is None:
         return
     with Context({"request": request}):
+        if _has_nul(dict(request.matchdict or {})) or _has_nul(list(request.GET.items())):
+            raise AgoraError(400, "Text must not contain NUL characters.", name="querystring",
+                             location="querystring")
         if schema.path is not None:
             _load(request, "path", _instance(schema.path), dict(request.matchdict or {}))
         if schema.querystring is not None:

@@ -104,3 +104,8 @@ def test_resend_verification_answers_202_for_known_and_unknown_emails(testapp, h
     assert second != first
     testapp.get(f"/api/auth/verify-email/{first}/", status=400)  # superseded
     testapp.get(f"/api/auth/verify-email/{second}/", status=200)
+
+
+def test_nul_characters_are_a_400_not_a_database_error(testapp):
+    body = testapp.post_json("/api/auth/login/", {"email": "a\x00@example.com", "password": "x\x00"}, status=400).json
+    assert body["errors"][0]["name"] == "body"

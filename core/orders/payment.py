@@ -1,0 +1,59 @@
+"""The payment provider interface core's checkout talks to.
+
+A provider is returned by the ``agora_payment_provider`` hook (the ``payments`` plugin
+returns its ``stripe`` or ``manual`` provider, chosen in the ini).  Core never imports a
+provider; a test checks that both first-party providers implement every method here.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol, runtime_checkable
+
+
+@dataclass
+class Authorization:
+    """What a provider vouches for when a checkout arrives with a payment intent id."""
+
+    reference: str
+    amount: int
+    currency: str
+    user_id: int
+    lines: list[dict]  # [{"size_id", "quantity", "source_id"}] snapshot taken at intent creation
+    shipping_address: dict
+    captured: bool = False  # manual provider: nothing to capture, the order waits for payment
+    pending: bool = False  # True: the order is placed in pending_payment (manual provider)
+    extra: dict = field(default_factory=dict)
+
+
+class PaymentError(Exception):
+    """The provider refused (declined, expired, network).  ``status`` is the HTTP answer."""
+
+    def __init__(self, message: str, status: int = 402):
+        super().__init__(message)
+        self.status = status
+
+
+@runtime_checkable
+class PaymentProvider(Protocol):
+    name: str
+
+    def create_intent(self, request, *, user, amount: int, currency: str, lines: list[dict],
+                      shipping_address: dict, idempotency_key: str | None) -> dict:
+        """Create (or replay, for a known idempotency key) an intent for ``amount``; return the
+        API answer ``{payment_intent_id, client_secret, amount (minor units), currency, provider}``."""
+
+    def authorization(self, request, *, user, reference: str) -> Authorization:
+        """Verify an intent belongs to ``user`` and is authorized; raise PaymentError otherwise
+        (404 for an unknown or another user's intent)."""
+
+    def capture(self, request, *, reference: str, amount: int) -> None:
+        """Capture an authorized amount (after the order committed)."""
+
+    def release(self, request, *, reference: str) -> None:
+        """Cancel an uncaptured authorization (idempotent)."""
+
+    def refund(self, request, *, reference: str, amount: int) -> bool:
+        """Return captured money; True when the provider confirmed the refund."""
+
+    def attach_order(self, request, *, reference: str, order_id: int) -> None:
+        """Record which order an intent became (in the checkout transaction)."""

@@ -1,0 +1,154 @@
+"""The checkout pipeline: turn an authorized payment into an order, exactly once.
+
+Steps, all in the request's transaction unless said otherwise:
+
+1. An order row keyed by (provider, payment reference) is inserted *first*: a concurrent
+   checkout of the same intent blocks on the unique index and, once the first commits, gets
+   an IntegrityError that is marked retryable — its retry finds the order and answers it.
+2. ``agora_checkout_validate`` lets any plugin refuse with a 4xx.
+3. The sizes' rows are locked (``SELECT … FOR UPDATE`` ordered by id, so two checkouts
+   never wait on each other in opposite orders); stock and sellability are re-checked.
+4. Pricing is recomputed from the catalog; it must equal the authorized amount.
+5. Items are snapshotted, stock decremented, product summaries refreshed, the status
+   history written; ``agora_checkout_completed`` (the cart drops the bought items),
+   ``agora_order_placed`` and ``agora_order_paid`` run.
+6. After commit, the caller captures the payment (``capture_after_commit``).
+
+A failure at 3 or 4 raises :class:`CheckoutRefused`; the caller releases the
+authorization and answers with its status.
+"""
+from __future__ import annotations
+
+import secrets
+from collections import defaultdict
+from datetime import datetime, timezone
+
+from pyramid_retry import mark_error_retryable
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from core.catalog.models import Size
+from core.catalog.summary import refresh_products
+from core.errors import AgoraError
+from core.orders.checkout_types import CheckoutLine
+from core.orders.models import Order, OrderItem, OrderStatusChange
+from core.orders.payment import Authorization
+from core.orders.pricing import load_line_details, price_lines, sellable_problem
+
+
+class CheckoutRefused(AgoraError):
+    """The order cannot be placed; the authorization must be released."""
+
+
+def new_order_number() -> str:
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    day = datetime.now(timezone.utc).strftime("%y%m%d")
+    return f"AG-{day}-" + "".join(secrets.choice(alphabet) for _ in range(6))
+
+
+def find_order(db, provider_name: str, reference: str) -> Order | None:
+    return db.execute(
+        select(Order).where(Order.payment_provider == provider_name, Order.payment_reference == reference)
+    ).scalar_one_or_none()
+
+
+def record_status(db, order: Order, status: str, note: str = "") -> None:
+    order.status = status
+    db.add(OrderStatusChange(order_id=order.id, status=status, note=note))
+
+
+def place_order(request, user, provider, authorization: Authorization) -> Order:
+    """Create the order for ``authorization`` (see the module docstring)."""
+    db = request.db
+    hook = request.registry["agora.plugin_manager"].hook
+    order = Order(
+        number=new_order_number(), user_id=user.id, status="pending_payment", currency=authorization.currency,
+        subtotal=0, total=0, shipping_address=authorization.shipping_address,
+        payment_provider=provider.name, payment_reference=authorization.reference,
+        payment_status="pending" if authorization.pending else "authorized",
+    )
+    db.add(order)
+    try:
+        db.flush()
+    except IntegrityError as exc:
+        mark_error_retryable(exc)  # the retry finds the order the other request committed
+        raise
+    lines = [CheckoutLine(size_id=int(l["size_id"]), quantity=int(l["quantity"]), source_id=l.get("source_id"))
+             for l in authorization.lines]
+    if not lines:
+        raise CheckoutRefused(400, "The payment has no items to buy.", name="payment_intent_id")
+    hook.agora_checkout_validate(request=request, user=user, lines=lines,
+                                 shipping_address=authorization.shipping_address)
+    details = lock_and_check_stock(db, lines)
+    try:
+        pricing = price_lines(request, user, lines, details)
+    except CheckoutRefused:
+        raise
+    except AgoraError as exc:  # a pricing refusal here must release the authorization too
+        raise CheckoutRefused(exc.status, str(exc), name="cart") from None
+    if pricing.total != authorization.amount or pricing.currency != authorization.currency:
+        raise CheckoutRefused(
+            409, "Prices or your cart changed since the payment was authorized; start the payment again.",
+            name="payment_intent_id")
+    order.subtotal, order.discount, order.shipping = pricing.subtotal, pricing.discount, pricing.shipping
+    order.tax, order.total = pricing.tax, pricing.total
+    order.adjustments = [a.to_json() for a in pricing.adjustments]
+    for line in lines:
+        size, variant, product, vendor = details[line.size_id]
+        db.add(OrderItem(
+            order_id=order.id, product_id=product.id, variant_id=variant.id, size_id=size.id,
+            vendor_id=product.vendor_id, vendor_name=vendor.name if vendor else None,
+            product_name=product.name, variant_name=variant.name, size_label=size.label, sku=size.sku,
+            unit_price=line.unit_price, quantity=line.quantity, line_total=line.unit_price * line.quantity,
+        ))
+        size.stock -= line.quantity
+    refresh_products(db, [details[line.size_id][2].id for line in lines])
+    record_status(db, order, "pending_payment", "Order placed.")
+    if not authorization.pending:
+        record_status(db, order, "paid", "Payment authorized.")
+    db.flush()
+    provider.attach_order(request, reference=authorization.reference, order_id=order.id)
+    hook.agora_checkout_completed(request=request, order=order, lines=lines)
+    hook.agora_order_placed(request=request, order=order)
+    if not authorization.pending:
+        hook.agora_order_paid(request=request, order=order)
+    return order
+
+
+def lock_and_check_stock(db, lines: list[CheckoutLine]) -> dict:
+    """Lock the sizes in id order, then check every line can be served from stock."""
+    wanted: dict[int, int] = defaultdict(int)
+    for line in lines:
+        wanted[line.size_id] += line.quantity
+    # populate_existing: the stock values read under the lock replace any stale copies.
+    db.execute(select(Size).where(Size.id.in_(sorted(wanted))).order_by(Size.id).with_for_update()
+               .execution_options(populate_existing=True)).scalars().all()
+    details = load_line_details(db, lines)
+    for size_id, quantity in sorted(wanted.items()):
+        found = details.get(size_id)
+        if found is None:
+            raise CheckoutRefused(400, f"Size {size_id} does not exist any more.", name="cart")
+        size, variant, product, vendor = found
+        problem = sellable_problem(size, variant, product, vendor)
+        if problem:
+            raise CheckoutRefused(400, problem, name="cart")
+        if size.stock < quantity:
+            raise CheckoutRefused(
+                409, f"{product.name} ({variant.name}, {size.label}) has {size.stock} left; you asked for {quantity}.",
+                name=f"size.{size_id}",
+                errors=[{"location": "body", "name": f"size.{size_id}",
+                         "description": f"{product.name} ({variant.name}, {size.label}) has {size.stock} left; "
+                                        f"you asked for {quantity}.", "available": size.stock}])
+    return details
+
+
+def restock(db, order: Order, items: list[OrderItem]) -> None:
+    """Return the units of ``items`` to stock (cancellation), locking sizes in id order."""
+    by_size: dict[int, int] = defaultdict(int)
+    for item in items:
+        by_size[item.size_id] += item.quantity
+    sizes = db.execute(select(Size).where(Size.id.in_(sorted(by_size))).order_by(Size.id).with_for_update()).scalars()
+    product_ids = {item.product_id for item in items}
+    for size in sizes:
+        size.stock += by_size[size.id]
+    refresh_products(db, product_ids)

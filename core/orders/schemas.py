@@ -1,0 +1,110 @@
+"""Input and output schemas of the orders services."""
+from __future__ import annotations
+
+from marshmallow import Schema, ValidationError, fields, validate
+
+from core.pagination import PageQuery
+from core.validation import BaseSchema, TrimmedString
+
+# ISO 3166-1 alpha-2 codes (officially assigned).
+COUNTRIES = frozenset("""
+AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW
+BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI
+FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN
+IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME
+MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF
+PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV
+SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE
+YT ZA ZM ZW""".split())
+
+
+def _country(value: str) -> None:
+    if value.upper() not in COUNTRIES:
+        raise ValidationError("Not an ISO 3166-1 alpha-2 country code.")
+
+
+class Country(TrimmedString):
+    def _deserialize(self, value, attr, data, **kw):
+        text = super()._deserialize(value, attr, data, **kw).upper()
+        _country(text)
+        return text
+
+
+class ShippingAddress(BaseSchema):
+    name = TrimmedString(required=True, validate=validate.Length(max=120))
+    line1 = TrimmedString(required=True, validate=validate.Length(max=200))
+    line2 = TrimmedString(load_default="", validate=validate.Length(max=200))
+    city = TrimmedString(required=True, validate=validate.Length(max=100))
+    state = TrimmedString(load_default="", validate=validate.Length(max=100))
+    postal_code = TrimmedString(required=True, validate=validate.Length(max=20))
+    country = Country(required=True)
+    phone = TrimmedString(load_default="", validate=validate.Length(max=40))
+
+
+class PaymentIntentIn(BaseSchema):
+    shipping_address = fields.Nested(ShippingAddress, required=True)
+
+
+class CheckoutIn(BaseSchema):
+    payment_intent_id = fields.String(required=True, validate=validate.Length(min=1, max=120))
+    shipping_address = fields.Nested(ShippingAddress, required=True)
+
+
+class OrderListQuery(PageQuery):
+    status = fields.String(validate=validate.OneOf(
+        ["pending_payment", "paid", "processing", "shipped", "delivered", "cancelled", "refunded"]))
+    user = fields.Integer(strict=False)
+
+
+class OrderIdPath(BaseSchema):
+    id = fields.Integer(required=True)
+
+
+class StatusIn(BaseSchema):
+    status = fields.String(required=True, validate=validate.Length(min=1, max=20))
+    note = TrimmedString(load_default="", validate=validate.Length(max=500))
+
+
+class CancelIn(BaseSchema):
+    reason = TrimmedString(load_default="", validate=validate.Length(max=500))
+
+
+class PaymentIntentOut(Schema):
+    payment_intent_id = fields.String()
+    client_secret = fields.String(allow_none=True)
+    amount = fields.String()
+    currency = fields.String()
+    provider = fields.String()
+
+
+class OrderItemOut(Schema):
+    id = fields.Integer()
+    product_id = fields.Integer()
+    product_name = fields.String()
+    variant_name = fields.String()
+    size_label = fields.String()
+    sku = fields.String()
+    unit_price = fields.String()
+    quantity = fields.Integer()
+    line_total = fields.String()
+    vendor = fields.Dict(allow_none=True)
+    fulfillment_status = fields.String()
+    tracking_number = fields.String(allow_none=True)
+
+
+class OrderOut(Schema):
+    id = fields.Integer()
+    number = fields.String()
+    status = fields.String()
+    items = fields.List(fields.Nested(OrderItemOut))
+    subtotal = fields.String()
+    discount = fields.String()
+    shipping = fields.String()
+    tax = fields.String()
+    total = fields.String()
+    currency = fields.String()
+    adjustments = fields.List(fields.Dict())
+    shipping_address = fields.Dict()
+    payment = fields.Dict()
+    status_history = fields.List(fields.Dict())
+    created_at = fields.DateTime()

@@ -1,0 +1,249 @@
+"""The /api/orders/ services (API.md › Orders and payments).
+
+``create-payment-intent`` and ``checkout`` exist only when a payment provider is enabled
+(the ``payments`` plugin); listing, detail, cancel and status moves always exist.
+"""
+from __future__ import annotations
+
+import logging
+
+from cornice import Service
+from sqlalchemy import func, select
+
+from core.errors import AgoraError, not_found
+from core.money import format_minor
+from core.openapi import responds
+from core.orders import pipeline
+from core.orders.models import Order, OrderItem
+from core.orders.payment import PaymentError
+from core.orders.schemas import (
+    CheckoutIn, OrderIdPath, OrderListQuery, OrderOut, PaymentIntentIn, PaymentIntentOut, StatusIn,
+)
+from core.orders.serialize import load_orders, order_json
+from core.orders.states import CANCELLABLE, check_transition
+from core.pagination import paginate
+from core.validation import In, validate
+
+log = logging.getLogger("agora.orders")
+
+intent_svc = Service("orders_payment_intent", "/api/orders/create-payment-intent/",
+                     description="Price the cart on the server and create a payment intent")
+checkout_svc = Service("orders_checkout", "/api/orders/checkout/", description="Place the order for a payment")
+orders_svc = Service("orders", "/api/orders/", description="Orders")
+order_svc = Service("order", "/api/orders/{id:\\d+}/", description="One order")
+cancel_svc = Service("order_cancel", "/api/orders/{id:\\d+}/cancel/", description="Cancel an order")
+status_svc = Service("order_status", "/api/orders/{id:\\d+}/status/", description="Move an order along its states")
+
+PAYMENT_SERVICES = [intent_svc, checkout_svc]
+SERVICES = [orders_svc, order_svc, cancel_svc, status_svc]
+
+
+def provider_of(request):
+    return request.registry["agora.payment_provider"]
+
+
+def hook(request):
+    return request.registry["agora.plugin_manager"].hook
+
+
+def _lines(request, user) -> list:
+    lines = hook(request).agora_checkout_lines(request=request, user=user)
+    if not lines:
+        raise AgoraError(400, "Your cart is empty.", name="cart")
+    return lines
+
+
+@intent_svc.post(schema=In(body=PaymentIntentIn), validators=(validate,), permission="authenticated")
+@responds(200, PaymentIntentOut)
+def create_payment_intent(request):
+    from core.orders.pricing import price_lines
+
+    user = request.user
+    address = request.validated["body"]["shipping_address"]
+    lines = _lines(request, user)
+    hook(request).agora_checkout_validate(request=request, user=user, lines=lines, shipping_address=address)
+    pricing = price_lines(request, user, lines)
+    key = request.headers.get("Idempotency-Key")
+    if key is not None and not (1 <= len(key) <= 200):
+        raise AgoraError(400, "Idempotency-Key must be 1 to 200 characters.", name="Idempotency-Key",
+                         location="header")
+    try:
+        answer = provider_of(request).create_intent(
+            request, user=user, amount=pricing.total, currency=pricing.currency,
+            lines=[{"size_id": l.size_id, "quantity": l.quantity, "source_id": l.source_id} for l in lines],
+            shipping_address=address, idempotency_key=key)
+    except PaymentError as exc:
+        raise AgoraError(exc.status, str(exc), name="payment") from None
+    return {**answer, "amount": format_minor(answer["amount"], answer["currency"])}
+
+
+@checkout_svc.post(schema=In(body=CheckoutIn), validators=(validate,), permission="authenticated")
+@responds(201, OrderOut)
+def checkout(request):
+    user = request.user
+    provider = provider_of(request)
+    reference = request.validated["body"]["payment_intent_id"]
+    existing = pipeline.find_order(request.db, provider.name, reference)
+    if existing is not None:
+        if existing.user_id != user.id:
+            raise not_found("No such payment intent.", name="payment_intent_id")
+        request.response.status = 201
+        return order_json(load_orders(request.db, [existing.id])[0])
+    try:
+        authorization = provider.authorization(request, user=user, reference=reference)
+    except PaymentError as exc:
+        raise AgoraError(exc.status, str(exc), name="payment_intent_id") from None
+    try:
+        order = pipeline.place_order(request, user, provider, authorization)
+    except pipeline.CheckoutRefused:
+        _release(request, provider, reference)
+        raise
+    order_id = order.id
+    # Commit the order before capturing: money is never taken for an order that does not exist.
+    request.tm.commit()
+    request.tm.begin()
+    if not authorization.pending and not authorization.captured:
+        capture(request, provider, order_id)
+    request.response.status = 201
+    return order_json(load_orders(request.db, [order_id])[0])
+
+
+def capture(request, provider, order_id: int) -> None:
+    order = request.db.get(Order, order_id)
+    try:
+        provider.capture(request, reference=order.payment_reference, amount=order.total)
+    except PaymentError as exc:
+        log.warning("capture of order %s failed: %s", order.number, exc)
+        order.payment_status = "capture_failed"
+        return
+    order.payment_status = "captured"
+
+
+def _release(request, provider, reference: str) -> None:
+    try:
+        provider.release(request, reference=reference)
+    except PaymentError as exc:  # the refusal still stands; the authorization expires by itself
+        log.warning("release of %s failed: %s", reference, exc)
+
+
+def _is_staff(user) -> bool:
+    return user.role in ("manager", "admin")
+
+
+def _own_order(request, order_id: int) -> Order:
+    order = request.db.get(Order, order_id)
+    if order is None or (order.user_id != request.user.id and not _is_staff(request.user)):
+        raise not_found("No such order.", name="id")
+    return order
+
+
+@orders_svc.get(schema=In(querystring=OrderListQuery), validators=(validate,), permission="authenticated")
+@responds(200, OrderOut, paginated=True)
+def list_orders(request):
+    query = request.validated["querystring"]
+    where = []
+    if _is_staff(request.user):
+        if "user" in query:
+            where.append(Order.user_id == query["user"])
+    else:
+        where.append(Order.user_id == request.user.id)
+    if "status" in query:
+        where.append(Order.status == query["status"])
+    count = request.db.execute(select(func.count(Order.id)).where(*where)).scalar_one()
+
+    def fetch(offset, limit):
+        return request.db.execute(select(Order.id).where(*where).order_by(Order.created_at.desc(), Order.id.desc())
+                                  .offset(offset).limit(limit)).scalars().all()
+
+    return paginate(request, count, fetch, lambda ids: [order_json(o) for o in load_orders(request.db, list(ids))])
+
+
+@order_svc.get(schema=In(path=OrderIdPath), validators=(validate,), permission="authenticated")
+@responds(200, OrderOut)
+def get_order(request):
+    order = _own_order(request, request.validated["path"]["id"])
+    return order_json(load_orders(request.db, [order.id])[0])
+
+
+@cancel_svc.post(schema=In(path=OrderIdPath), validators=(validate,), permission="authenticated")
+@responds(200, OrderOut)
+def cancel_order(request):
+    order = _own_order(request, request.validated["path"]["id"])
+    request.db.refresh(order, with_for_update=True)
+    if order.status not in CANCELLABLE:
+        raise AgoraError(409, f"An order that is {order.status} can no longer be cancelled.", name="status")
+    cancel(request, order, note="Cancelled by the customer." if order.user_id == request.user.id
+           else f"Cancelled by {request.user.role}.")
+    return order_json(load_orders(request.db, [order.id])[0])
+
+
+def cancel(request, order: Order, note: str, settle: bool = True) -> None:
+    """Cancel, restock and settle the money: release an authorization, refund a capture.
+
+    ``settle=False`` when the money already moved at the provider (a dashboard refund)."""
+    provider = request.registry.get("agora.payment_provider")
+    items = request.db.execute(select(OrderItem).where(OrderItem.order_id == order.id)).scalars().all()
+    old = order.status
+    check_transition(old, "cancelled")
+    pipeline.restock(request.db, order, [i for i in items if i.fulfillment_status != "cancelled"])
+    for item in items:
+        item.fulfillment_status = "cancelled"
+    pipeline.record_status(request.db, order, "cancelled", note)
+    hooks = hook(request)
+    hooks.agora_order_status_changed(request=request, order=order, old_status=old, new_status="cancelled", note=note)
+    hooks.agora_order_cancelled(request=request, order=order)
+    if not settle or provider is None or provider.name != order.payment_provider:
+        return
+    if order.payment_status == "authorized":
+        _release(request, provider, order.payment_reference)
+        order.payment_status = "released"
+    elif order.payment_status == "captured":
+        refund(request, provider, order, order.total - order.amount_refunded)
+
+
+def refund(request, provider, order: Order, amount: int) -> None:
+    try:
+        confirmed = provider.refund(request, reference=order.payment_reference, amount=amount)
+    except PaymentError as exc:
+        raise AgoraError(502, f"The refund could not be made: {exc}", name="payment") from None
+    if confirmed:
+        mark_refunded(request, order, amount, "Refund confirmed by the payment provider.")
+
+
+def mark_refunded(request, order: Order, amount: int, note: str) -> None:
+    """Record money returned (idempotent for the full amount); moves a cancelled order to refunded."""
+    order.amount_refunded = min(order.total, order.amount_refunded + amount)
+    if order.amount_refunded >= order.total:
+        order.payment_status = "refunded"
+    hook(request).agora_order_refunded(request=request, order=order, amount=amount)
+    if order.status == "cancelled" and order.payment_status == "refunded":
+        pipeline.record_status(request.db, order, "refunded", note)
+        hook(request).agora_order_status_changed(request=request, order=order, old_status="cancelled",
+                                                 new_status="refunded", note=note)
+
+
+@status_svc.post(schema=In(path=OrderIdPath, body=StatusIn), validators=(validate,), permission="manage")
+@responds(200, OrderOut)
+def move_status(request):
+    order = request.db.get(Order, request.validated["path"]["id"])
+    if order is None:
+        raise not_found("No such order.", name="id")
+    request.db.refresh(order, with_for_update=True)
+    body = request.validated["body"]
+    target, note = body["status"], body["note"]
+    check_transition(order.status, target)
+    if target == "cancelled":
+        cancel(request, order, note or "Cancelled by the shop.")
+    else:
+        old = order.status
+        pipeline.record_status(request.db, order, target, note)
+        if target == "paid" and order.payment_status == "pending":
+            order.payment_status = "captured"
+            hook(request).agora_order_paid(request=request, order=order)
+        if target == "shipped":
+            for item in request.db.execute(select(OrderItem).where(
+                    OrderItem.order_id == order.id, OrderItem.fulfillment_status == "pending")).scalars():
+                item.fulfillment_status = "shipped"
+        hook(request).agora_order_status_changed(request=request, order=order, old_status=old,
+                                                 new_status=target, note=note)
+    return order_json(load_orders(request.db, [order.id])[0])

@@ -1,0 +1,130 @@
+"""``POST /api/payments/webhook/stripe/``: Stripe events, signature-verified, each processed once.
+
+Handled: ``payment_intent.amount_capturable_updated`` (authorized; completes a checkout the
+browser never finished, from the intent's stored line snapshot, or releases it when that is
+no longer possible), ``payment_intent.payment_failed``, ``payment_intent.canceled`` and
+``charge.refunded`` (a refund made in the Stripe dashboard).  Other types are acknowledged
+and ignored.  A replayed event id answers 200 and changes nothing.
+"""
+from __future__ import annotations
+
+import logging
+
+import stripe
+from cornice import Service
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from core.accounts.models import User
+from core.errors import AgoraError
+from core.orders import pipeline
+from core.orders.models import Order
+from core.orders.payment import PaymentError
+from core.orders.services import cancel, capture, mark_refunded
+from core.orders.states import CANCELLABLE
+from plugins.payments.models import PaymentIntentRecord, ProcessedEvent
+
+log = logging.getLogger("agora.payments.webhook")
+
+webhook_svc = Service("payments_webhook_stripe", "/api/payments/webhook/stripe/",
+                      description="Stripe webhook endpoint (signature verified)")
+
+
+def _first_time(db, event_id: str, event_type: str) -> bool:
+    insert = (postgresql.insert if db.get_bind().dialect.name == "postgresql" else sqlite.insert)(ProcessedEvent)
+    inserted = db.execute(insert.values(id=event_id, type=event_type)
+                          .on_conflict_do_nothing(index_elements=["id"]).returning(ProcessedEvent.id))
+    return inserted.first() is not None
+
+
+@webhook_svc.post()
+def stripe_webhook(request):
+    provider = request.registry["agora.payment_provider"]
+    if getattr(provider, "name", None) != "stripe":
+        raise AgoraError(404, "Stripe is not the payment provider of this shop.", location="path")
+    signature = request.headers.get("Stripe-Signature")
+    try:
+        event = stripe.Webhook.construct_event(request.body, signature, provider.webhook_secret)
+    except (stripe.SignatureVerificationError, ValueError):
+        raise AgoraError(400, "The webhook signature is missing or invalid.", name="Stripe-Signature",
+                         location="header") from None
+    if not _first_time(request.db, event.id, event.type):
+        return {"received": True, "duplicate": True}
+    handler = HANDLERS.get(event.type)
+    if handler is not None:
+        handler(request, provider, event.data.object)
+    return {"received": True}
+
+
+def _record(request, provider, intent_id):
+    return provider.record(request.db, intent_id) if intent_id else None
+
+
+def on_authorized(request, provider, intent):
+    record = _record(request, provider, intent.id)
+    if record is None or record.order_id is not None or record.status != "created":
+        return
+    if pipeline.find_order(request.db, provider.name, record.reference) is not None:
+        return
+    user = request.db.get(User, record.user_id)
+    try:
+        authorization = provider.verify(record, intent)
+        nested = request.db.begin_nested()  # a refusal undoes the order but keeps the event record
+        try:
+            order = pipeline.place_order(request, user, provider, authorization)
+            nested.commit()
+        except pipeline.CheckoutRefused as refused:
+            nested.rollback()
+            log.info("webhook could not complete checkout of %s: %s; releasing", record.reference, refused)
+            provider.release(request, reference=record.reference)
+            return
+    except PaymentError as exc:
+        log.info("webhook: intent %s not usable: %s", record.reference, exc)
+        return
+    order_id = order.id
+    request.tm.commit()
+    request.tm.begin()
+    capture(request, provider, order_id)
+
+
+def on_failed(request, provider, intent):
+    record = _record(request, provider, intent.id)
+    if record is not None and record.order_id is None:
+        record.status = "failed"
+
+
+def on_canceled(request, provider, intent):
+    record = _record(request, provider, intent.id)
+    if record is None:
+        return
+    if record.order_id is None:
+        record.status = "cancelled"
+        return
+    order = request.db.get(Order, record.order_id)
+    if order is not None and order.status in CANCELLABLE and order.payment_status == "authorized":
+        order.payment_status = "released"
+        cancel(request, order, note="The payment authorization was cancelled at Stripe.")
+
+
+def on_refunded(request, provider, charge):
+    charge = charge.to_dict()
+    intent_id = charge.get("payment_intent")
+    order = request.db.execute(select(Order).where(
+        Order.payment_provider == "stripe", Order.payment_reference == intent_id)).scalar_one_or_none()
+    if order is None:
+        return
+    refunded_now = int(charge.get("amount_refunded") or 0)
+    delta = refunded_now - order.amount_refunded
+    if delta <= 0:
+        return  # an older or repeated refund event: nothing new
+    if refunded_now >= order.total and order.status in CANCELLABLE:
+        cancel(request, order, note="Refunded at Stripe.", settle=False)
+    mark_refunded(request, order, delta, "Refund made at Stripe.")
+
+
+HANDLERS = {
+    "payment_intent.amount_capturable_updated": on_authorized,
+    "payment_intent.payment_failed": on_failed,
+    "payment_intent.canceled": on_canceled,
+    "charge.refunded": on_refunded,
+}

@@ -1,0 +1,150 @@
+"""Concurrent checkouts on PostgreSQL with real commits: no oversold unit, no double charge.
+
+These run against their own freshly migrated database (real transactions, several
+connections at once), dropped at the end."""
+import threading
+import uuid
+
+import pytest
+import webtest
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from core import load, make_app
+from core.accounts.models import User
+from core.accounts.passwords import hash_password
+from core.catalog.models import Category, Product, Size, Variant
+from core.catalog.summary import refresh_products
+from core.migrate import upgrade
+from core.orders.models import Order
+from core.testing import ADDRESS, PG_ADMIN_URL, TEST_PASSWORD
+from tests.plugins.payments.conftest import confirm, stripe_ini
+
+pytestmark = pytest.mark.postgresql_only
+
+
+@pytest.fixture(scope="module")
+def race_db(enabled_plugins, localstripe_url, db_kind):
+    if db_kind != "postgresql":
+        pytest.skip("PostgreSQL only")
+    name = f"agora_race_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    settings, pm, plugins = load(stripe_ini(url, enabled_plugins, localstripe_url,
+                                            {"agora.db.pool_size": "10", "agora.db.max_overflow": "20"}), environ={})
+    upgrade(url, pm, plugins)
+    app = make_app(settings, pm, plugins)
+    yield url, app
+    app.registry["agora.engine"].dispose()
+    with admin.connect() as conn:
+        conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"), {"n": name})
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+    admin.dispose()
+
+
+def committed(url):
+    return Session(create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1)), expire_on_commit=False)
+
+
+def make_size(url, stock: int) -> int:
+    with committed(url) as db, db.begin():
+        slug = f"c-{uuid.uuid4().hex[:8]}"
+        category = Category(name=slug, slug=slug)
+        db.add(category)
+        db.flush()
+        product = Product(name="Race tee", slug=f"race-{slug}", price=1000, category_id=category.id)
+        db.add(product)
+        db.flush()
+        variant = Variant(product_id=product.id, name="Black", sku=f"{slug}-b")
+        db.add(variant)
+        db.flush()
+        size = Size(variant_id=variant.id, label="M", sku=f"{slug}-b-m", stock=stock)
+        db.add(size)
+        db.flush()
+        refresh_products(db, [product.id])
+        return size.id
+
+
+def buyers(url, app, count: int) -> list[dict]:
+    hashed = hash_password(TEST_PASSWORD)
+    emails = [f"racer-{uuid.uuid4().hex[:10]}@example.com" for _ in range(count)]
+    with committed(url) as db, db.begin():
+        db.add_all([User(email=e, password_hash=hashed, is_active=True, email_verified=True) for e in emails])
+    client = webtest.TestApp(app)
+    return [{"Authorization": "Bearer " + client.post_json(
+        "/api/auth/login/", {"email": e, "password": TEST_PASSWORD},
+        extra_environ={"REMOTE_ADDR": f"10.1.{i // 250}.{i % 250}"}).json["access"]} for i, e in enumerate(emails)]
+
+
+def authorized_intent(app, stripe_client, headers, size_id: int) -> str:
+    client = webtest.TestApp(app)
+    client.post_json("/api/cart/add/", {"size_id": size_id, "quantity": 1}, headers=headers, status=201)
+    intent = client.post_json("/api/orders/create-payment-intent/", {"shipping_address": ADDRESS},
+                              headers=headers).json["payment_intent_id"]
+    confirm(stripe_client, intent)
+    return intent
+
+
+def all_at_once(calls) -> list:
+    barrier = threading.Barrier(len(calls))
+    results = [None] * len(calls)
+
+    def run(index, call):
+        barrier.wait()
+        results[index] = call()
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return results
+
+
+def checkout_call(app, headers, intent):
+    def call():
+        response = webtest.TestApp(app).post_json(
+            "/api/orders/checkout/", {"payment_intent_id": intent, "shipping_address": ADDRESS},
+            headers=headers, expect_errors=True)
+        return response.status_int, response.json
+    return call
+
+
+def test_twenty_buyers_for_five_units_make_exactly_five_orders(race_db, stripe_client):
+    url, app = race_db
+    size_id = make_size(url, stock=5)
+    people = buyers(url, app, 20)
+    intents = [authorized_intent(app, stripe_client, h, size_id) for h in people]
+    results = all_at_once([checkout_call(app, h, i) for h, i in zip(people, intents)])
+    statuses = sorted(status for status, _ in results)
+    assert statuses == [201] * 5 + [409] * 15, statuses
+    with committed(url) as db:
+        assert db.get(Size, size_id).stock == 0
+        assert db.execute(select(func.count(Order.id)).where(
+            Order.payment_reference.in_(intents))).scalar_one() == 5
+    for (status, body), intent in zip(results, intents):
+        remote = stripe_client.v1.payment_intents.retrieve(intent)
+        assert remote.status == ("succeeded" if status == 201 else "canceled")
+
+
+def test_the_same_intent_five_times_at_once_is_one_order_and_one_capture(race_db, stripe_client):
+    url, app = race_db
+    size_id = make_size(url, stock=3)
+    [headers] = buyers(url, app, 1)
+    intent = authorized_intent(app, stripe_client, headers, size_id)
+    results = all_at_once([checkout_call(app, headers, intent) for _ in range(5)])
+    assert [status for status, _ in results] == [201] * 5
+    assert len({body["id"] for _, body in results}) == 1
+    with committed(url) as db:
+        assert db.get(Size, size_id).stock == 2
+        assert db.execute(select(func.count(Order.id)).where(Order.payment_reference == intent)).scalar_one() == 1
+    remote = stripe_client.v1.payment_intents.retrieve(intent)
+    charge = stripe_client.v1.charges.retrieve(remote.latest_charge if isinstance(remote.latest_charge, str)
+                                               else remote.latest_charge.id)
+    assert remote.status == "succeeded" and charge.captured and charge.amount == remote.amount
+    with committed(url) as db:
+        order = db.execute(select(Order).where(Order.payment_reference == intent)).scalar_one()
+        assert order.payment_status == "captured"  # a second capture attempt would have failed and said so
