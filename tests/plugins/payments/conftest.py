@@ -3,6 +3,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -23,22 +24,33 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+def start_localstripe() -> tuple[subprocess.Popen, str]:
+    """Start localstripe on a free port; retried, since a port can be taken between the probe
+    and the bind, and the process can die early on a loaded machine."""
+    exe = Path(sys.executable).parent / "localstripe"
+    problems = []
+    for _ in range(3):
+        port = _free_port()
+        log = tempfile.TemporaryFile()  # a pipe nobody reads would fill up and block the server
+        proc = subprocess.Popen([str(exe), "--port", str(port)], stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.time() + 120
+        while time.time() < deadline and proc.poll() is None:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                return proc, f"http://127.0.0.1:{port}"
+            except OSError:
+                time.sleep(0.1)
+        proc.kill()
+        proc.wait()
+        log.seek(0)
+        problems.append(f"exit {proc.returncode}: {log.read()[-500:]!r}")
+    raise RuntimeError("localstripe did not start: " + " | ".join(problems))
+
+
 @pytest.fixture(scope="session")
 def localstripe_url():
-    port = _free_port()
-    exe = Path(sys.executable).parent / "localstripe"
-    proc = subprocess.Popen([str(exe), "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + 120
-    while time.time() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.1)
-    else:
-        proc.kill()
-        raise RuntimeError("localstripe did not start")
-    yield f"http://127.0.0.1:{port}"
+    proc, url = start_localstripe()
+    yield url
     proc.terminate()
     proc.wait(timeout=10)
 
