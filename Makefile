@@ -5,9 +5,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_PRODUCTS ?= 200
+BENCH_PRODUCTS ?= 100000
 PYTEST_ARGS ?=
 
-.PHONY: dev test test-sqlite test-postgresql install serve migrate bench clean
+.PHONY: dev test test-sqlite test-postgresql install bench bench-checkout clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +38,15 @@ test-sqlite: install
 
 test-postgresql: install
 	$(BIN)/pytest --db=postgresql -q $(PYTEST_ARGS)
+
+# Benchmarks (PostgreSQL, gunicorn with 2 workers, wrk from Debian's packages): print tables.
+bench: install
+	@command -v wrk >/dev/null || (apt-get install -y -q wrk || (apt-get update -q && apt-get install -y -q wrk))
+	$(BIN)/python -m tests.bench.catalog_bench --products $(BENCH_PRODUCTS)
+	$(BIN)/python -m tests.bench.checkout_bench --orders 300 --concurrency 10
+
+bench-checkout: install
+	$(BIN)/python -m tests.bench.checkout_bench --orders 300 --concurrency 10
 
 clean:
 	rm -rf $(VENV) var *.egg-info

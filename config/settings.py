@@ -107,6 +107,9 @@ CORE_KEYS = [
     Key("agora.db.echo", False, as_bool),
     Key("agora.cors.origins", [], as_list),
     Key("agora.log_requests", True, as_bool),
+    # Benchmarks only: >0 registers GET /api/_bench/reference/, a constant JSON body of this size
+    # served through the same stack (the framework's floor). Off by default.
+    Key("agora.bench.reference_bytes", 0, int, "AGORA_BENCH_REFERENCE_BYTES"),
 ]
 
 

@@ -55,6 +55,21 @@ def plugins(request):
     return describe(request.registry["agora.plugin_manager"], request.registry["agora.plugins"])
 
 
+reference_svc = Service("bench_reference", "/api/_bench/reference/", description="Benchmark floor")
+reference_svc.undocumented = True
+
+
+@reference_svc.get()
+def reference(request):
+    """A constant body of the configured size: what the stack costs with no work behind it."""
+    return request.registry["agora.bench.reference_body"]
+
+
 def includeme(config):
     config.add_cornice_service(health_svc)
     config.add_cornice_service(plugins_svc)
+    size = config.registry.settings["agora.settings"]["agora.bench.reference_bytes"]
+    if size > 0:
+        config.registry["agora.bench.reference_body"] = {"count": 0, "next": None, "previous": None,
+                                                         "results": [], "padding": "x" * size}
+        config.add_cornice_service(reference_svc)

@@ -26,9 +26,11 @@ from datetime import datetime, timezone
 from pyramid_retry import mark_error_retryable
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from core.catalog.models import Size
 from core.catalog.summary import refresh_products
+from core.db import utcnow
 from core.errors import AgoraError
 from core.orders.checkout_types import CheckoutLine
 from core.orders.models import Order, OrderItem, OrderStatusChange
@@ -61,52 +63,58 @@ def place_order(request, user, provider, authorization: Authorization) -> Order:
     """Create the order for ``authorization`` (see the module docstring)."""
     db = request.db
     hook = request.registry["agora.plugin_manager"].hook
-    order = Order(
-        number=new_order_number(), user_id=user.id, status="pending_payment", currency=authorization.currency,
-        subtotal=0, total=0, shipping_address=authorization.shipping_address,
-        payment_provider=provider.name, payment_reference=authorization.reference,
-        payment_status="pending" if authorization.pending else "authorized",
-    )
-    db.add(order)
-    try:
-        db.flush()
-    except IntegrityError as exc:
-        mark_error_retryable(exc)  # the retry finds the order the other request committed
-        raise
     lines = [CheckoutLine(size_id=int(l["size_id"]), quantity=int(l["quantity"]), source_id=l.get("source_id"))
              for l in authorization.lines]
     if not lines:
         raise CheckoutRefused(400, "The payment has no items to buy.", name="payment_intent_id")
     hook.agora_checkout_validate(request=request, user=user, lines=lines,
                                  shipping_address=authorization.shipping_address)
-    details = lock_and_check_stock(db, lines)
+    # Prices do not depend on stock, so they are computed before the locks are taken.
+    details = load_line_details(db, lines)
     try:
         pricing = price_lines(request, user, lines, details)
-    except CheckoutRefused:
-        raise
     except AgoraError as exc:  # a pricing refusal here must release the authorization too
         raise CheckoutRefused(exc.status, str(exc), name="cart") from None
     if pricing.total != authorization.amount or pricing.currency != authorization.currency:
         raise CheckoutRefused(
             409, "Prices or your cart changed since the payment was authorized; start the payment again.",
             name="payment_intent_id")
-    order.subtotal, order.discount, order.shipping = pricing.subtotal, pricing.discount, pricing.shipping
-    order.tax, order.total = pricing.tax, pricing.total
-    order.adjustments = [a.to_json() for a in pricing.adjustments]
+    order = Order(
+        number=new_order_number(), user_id=user.id, status="pending_payment", currency=authorization.currency,
+        subtotal=pricing.subtotal, discount=pricing.discount, shipping=pricing.shipping, tax=pricing.tax,
+        total=pricing.total, adjustments=[a.to_json() for a in pricing.adjustments],
+        shipping_address=authorization.shipping_address,
+        payment_provider=provider.name, payment_reference=authorization.reference,
+        payment_status="pending" if authorization.pending else "authorized",
+    )
+    db.add(order)
+    try:
+        db.flush()  # the serialization point for one intent: see the module docstring
+    except IntegrityError as exc:
+        mark_error_retryable(exc)  # the retry finds the order the other request committed
+        raise
+    emptied = lock_and_check_stock(db, lines, details)
+    items = []
     for line in lines:
         size, variant, product, vendor = details[line.size_id]
-        db.add(OrderItem(
+        items.append(OrderItem(
             order_id=order.id, product_id=product.id, variant_id=variant.id, size_id=size.id,
             vendor_id=product.vendor_id, vendor_name=vendor.name if vendor else None,
             product_name=product.name, variant_name=variant.name, size_label=size.label, sku=size.sku,
             unit_price=line.unit_price, quantity=line.quantity, line_total=line.unit_price * line.quantity,
+            fulfillment_status="pending",
         ))
-        size.stock -= line.quantity
-    refresh_products(db, [details[line.size_id][2].id for line in lines])
-    record_status(db, order, "pending_payment", "Order placed.")
+    db.add_all(items)
+    history = [OrderStatusChange(order_id=order.id, status="pending_payment", note="Order placed.", at=utcnow())]
     if not authorization.pending:
-        record_status(db, order, "paid", "Payment authorized.")
+        order.status = "paid"
+        history.append(OrderStatusChange(order_id=order.id, status="paid", note="Payment authorized.", at=utcnow()))
+    db.add_all(history)
+    if emptied:  # only a size that ran out can change a product's in-stock flag
+        refresh_products(db, emptied)
     db.flush()
+    set_committed_value(order, "items", items)
+    set_committed_value(order, "history", history)
     provider.attach_order(request, reference=authorization.reference, order_id=order.id)
     hook.agora_checkout_completed(request=request, order=order, lines=lines)
     hook.agora_order_placed(request=request, order=order)
@@ -115,31 +123,32 @@ def place_order(request, user, provider, authorization: Authorization) -> Order:
     return order
 
 
-def lock_and_check_stock(db, lines: list[CheckoutLine]) -> dict:
-    """Lock the sizes in id order, then check every line can be served from stock."""
+def lock_and_check_stock(db, lines: list[CheckoutLine], details: dict) -> set[int]:
+    """Lock the sizes in id order, re-read their stock under the lock, check every line can
+    be served, and decrement.  Returns the ids of products with a size that ran out."""
     wanted: dict[int, int] = defaultdict(int)
     for line in lines:
         wanted[line.size_id] += line.quantity
-    # populate_existing: the stock values read under the lock replace any stale copies.
-    db.execute(select(Size).where(Size.id.in_(sorted(wanted))).order_by(Size.id).with_for_update()
-               .execution_options(populate_existing=True)).scalars().all()
-    details = load_line_details(db, lines)
-    for size_id, quantity in sorted(wanted.items()):
-        found = details.get(size_id)
-        if found is None:
-            raise CheckoutRefused(400, f"Size {size_id} does not exist any more.", name="cart")
-        size, variant, product, vendor = found
+    # populate_existing: the values read under the lock replace the copies loaded for pricing.
+    locked = db.execute(select(Size).where(Size.id.in_(sorted(wanted))).order_by(Size.id).with_for_update()
+                        .execution_options(populate_existing=True)).scalars().all()
+    emptied: set[int] = set()
+    for size in locked:
+        _, variant, product, vendor = details[size.id]
+        quantity = wanted[size.id]
         problem = sellable_problem(size, variant, product, vendor)
         if problem:
             raise CheckoutRefused(400, problem, name="cart")
         if size.stock < quantity:
-            raise CheckoutRefused(
-                409, f"{product.name} ({variant.name}, {size.label}) has {size.stock} left; you asked for {quantity}.",
-                name=f"size.{size_id}",
-                errors=[{"location": "body", "name": f"size.{size_id}",
-                         "description": f"{product.name} ({variant.name}, {size.label}) has {size.stock} left; "
-                                        f"you asked for {quantity}.", "available": size.stock}])
-    return details
+            message = f"{product.name} ({variant.name}, {size.label}) has {size.stock} left; you asked for {quantity}."
+            raise CheckoutRefused(409, message, errors=[{"location": "body", "name": f"size.{size.id}",
+                                                         "description": message, "available": size.stock}])
+        size.stock -= quantity
+        if size.stock == 0:
+            emptied.add(product.id)
+    if len(locked) != len(wanted):
+        raise CheckoutRefused(400, "A size in your cart does not exist any more.", name="cart")
+    return emptied
 
 
 def restock(db, order: Order, items: list[OrderItem]) -> None:

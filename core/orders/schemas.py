@@ -90,6 +90,8 @@ class OrderItemOut(Schema):
     vendor = fields.Dict(allow_none=True)
     fulfillment_status = fields.String()
     tracking_number = fields.String(allow_none=True)
+    carrier = fields.String(allow_none=True)
+    shipped_at = fields.DateTime(allow_none=True)
 
 
 class OrderOut(Schema):

@@ -33,6 +33,7 @@ def order_json(order: Order, items=None) -> dict:
             "unit_price": money(item.unit_price), "quantity": item.quantity, "line_total": money(item.line_total),
             "vendor": None if item.vendor_id is None else {"id": item.vendor_id, "name": item.vendor_name},
             "fulfillment_status": item.fulfillment_status, "tracking_number": item.tracking_number,
+            "carrier": item.carrier, "shipped_at": item.shipped_at.isoformat() if item.shipped_at else None,
         } for item in items],
         "subtotal": money(order.subtotal),
         "discount": money(order.discount),

@@ -98,25 +98,27 @@ def checkout(request):
     except pipeline.CheckoutRefused:
         _release(request, provider, reference)
         raise
-    order_id = order.id
+    answer, order_id = order_json(order), order.id
     # Commit the order before capturing: money is never taken for an order that does not exist.
     request.tm.commit()
     request.tm.begin()
     if not authorization.pending and not authorization.captured:
-        capture(request, provider, order_id)
+        answer["payment"]["status"] = capture(request, provider, order_id)
     request.response.status = 201
-    return order_json(load_orders(request.db, [order_id])[0])
+    return answer
 
 
-def capture(request, provider, order_id: int) -> None:
+def capture(request, provider, order_id: int) -> str:
+    """Capture after commit and record the outcome; returns the new payment status."""
     order = request.db.get(Order, order_id)
     try:
         provider.capture(request, reference=order.payment_reference, amount=order.total)
     except PaymentError as exc:
         log.warning("capture of order %s failed: %s", order.number, exc)
         order.payment_status = "capture_failed"
-        return
-    order.payment_status = "captured"
+    else:
+        order.payment_status = "captured"
+    return order.payment_status
 
 
 def _release(request, provider, reference: str) -> None:
@@ -172,6 +174,9 @@ def cancel_order(request):
     request.db.refresh(order, with_for_update=True)
     if order.status not in CANCELLABLE:
         raise AgoraError(409, f"An order that is {order.status} can no longer be cancelled.", name="status")
+    if any(item.fulfillment_status == "shipped" for item in order.items):
+        raise AgoraError(409, "Part of this order has already shipped; it can no longer be cancelled.",
+                         name="status")
     cancel(request, order, note="Cancelled by the customer." if order.user_id == request.user.id
            else f"Cancelled by {request.user.role}.")
     return order_json(load_orders(request.db, [order.id])[0])
@@ -185,8 +190,9 @@ def cancel(request, order: Order, note: str, settle: bool = True) -> None:
     items = request.db.execute(select(OrderItem).where(OrderItem.order_id == order.id)).scalars().all()
     old = order.status
     check_transition(old, "cancelled")
-    pipeline.restock(request.db, order, [i for i in items if i.fulfillment_status != "cancelled"])
-    for item in items:
+    pending = [i for i in items if i.fulfillment_status == "pending"]
+    pipeline.restock(request.db, order, pending)  # shipped units are gone; cancelled ones came back already
+    for item in pending:
         item.fulfillment_status = "cancelled"
     pipeline.record_status(request.db, order, "cancelled", note)
     hooks = hook(request)

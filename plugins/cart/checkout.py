@@ -5,7 +5,7 @@ Core's orders subsystem calls these through ``agora_checkout_lines`` and
 """
 from __future__ import annotations
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import and_, delete, or_, select, update
 
 from core.orders.checkout_types import CheckoutLine
 from plugins.cart.models import Cart, CartItem
@@ -31,11 +31,17 @@ def remove_bought(db, user_id: int, lines) -> None:
     Only lines whose ``source_id`` is an item of *this* user's cart for the same size are
     touched, so lines supplied by another plugin cannot remove unrelated items."""
     own_cart = select(Cart.id).where(Cart.user_id == user_id).scalar_subquery()
-    for line in lines:
-        if line.source_id is None:
+    bought = [line for line in lines if line.source_id is not None]
+    if not bought:
+        return
+    # Items bought in full (the usual case) go in one statement; only what remains is reduced.
+    whole = or_(*(and_(CartItem.id == line.source_id, CartItem.size_id == line.size_id,
+                       CartItem.quantity <= line.quantity) for line in bought))
+    deleted = set(db.execute(delete(CartItem).where(CartItem.cart_id == own_cart, whole)
+                             .returning(CartItem.id)).scalars())
+    for line in bought:
+        if line.source_id in deleted:
             continue
-        mine = (CartItem.id == line.source_id, CartItem.size_id == line.size_id, CartItem.cart_id == own_cart)
-        # Delete first: after the decrement, "quantity <= bought" would match what remains.
-        db.execute(delete(CartItem).where(*mine, CartItem.quantity <= line.quantity))
-        db.execute(update(CartItem).where(*mine, CartItem.quantity > line.quantity)
+        db.execute(update(CartItem).where(CartItem.id == line.source_id, CartItem.size_id == line.size_id,
+                                          CartItem.cart_id == own_cart, CartItem.quantity > line.quantity)
                    .values(quantity=CartItem.quantity - line.quantity))

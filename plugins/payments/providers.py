@@ -48,9 +48,16 @@ class BaseProvider:
         return record
 
     def record(self, db, reference: str) -> PaymentIntentRecord | None:
-        return db.execute(select(PaymentIntentRecord).where(
-            PaymentIntentRecord.reference == reference, PaymentIntentRecord.provider == self.name)
-        ).scalar_one_or_none()
+        """The intent's row, looked up once per session (checkout asks for it twice)."""
+        cache = db.info.setdefault("agora.payment_intents", {})
+        found = cache.get(reference)
+        if found is None or found not in db:
+            found = db.execute(select(PaymentIntentRecord).where(
+                PaymentIntentRecord.reference == reference, PaymentIntentRecord.provider == self.name)
+            ).scalar_one_or_none()
+            if found is not None:
+                cache[reference] = found
+        return found
 
     def _owned(self, request, user, reference) -> PaymentIntentRecord:
         record = self.record(request.db, reference)

@@ -1,15 +1,17 @@
-"""The vendors plugin: vendor onboarding and vendor product management.
+"""The vendors plugin: vendor onboarding, vendor product management and the vendor's orders.
 
 Users apply to sell (``POST /api/vendor/apply/``); managers approve, reject or suspend them
 (``/api/manager/vendors/...``); approved vendors manage their own products with variants,
-sizes and uploaded images (``/api/vendor/products/...``).  The ``Vendor`` record itself is a
+sizes and uploaded images (``/api/vendor/products/...``), see the orders holding their lines
+and ship those lines (``/api/vendor/orders/...``).  The ``Vendor`` record itself is a
 core table (every product may belong to one); this plugin owns the workflow around it and
 needs no table of its own.
 
 Hooks implemented: ``agora_includeme`` (services and the media static view),
 ``agora_product_visibility`` (products of vendors that are not approved are hidden from the
 public catalog) and ``agora_openapi_tags``.  It fires ``agora_vendor_applied``,
-``agora_vendor_approved``, ``agora_vendor_rejected`` and ``agora_vendor_suspended``.
+``agora_vendor_approved``, ``agora_vendor_rejected`` and ``agora_vendor_suspended``; shipping
+fires ``agora_order_shipped`` and, when it completes an order, ``agora_order_status_changed``.
 """
 from __future__ import annotations
 
@@ -25,9 +27,9 @@ agora_version = ">=0.1"
 
 @hookimpl
 def agora_includeme(config, settings):
-    from plugins.vendors import product_services, services
+    from plugins.vendors import order_services, product_services, services
 
-    for service in services.SERVICES + product_services.SERVICES:
+    for service in services.SERVICES + product_services.SERVICES + order_services.SERVICES:
         config.add_cornice_service(service)
     media_url = settings["agora.media_url"]
     if media_url.startswith("/"):  # an absolute URL (CDN, bucket) is served elsewhere
@@ -45,6 +47,6 @@ def agora_product_visibility(query, request):
 @hookimpl
 def agora_openapi_tags():
     return [
-        {"name": "vendor", "description": "Vendor onboarding and the vendor's own products"},
+        {"name": "vendor", "description": "Vendor onboarding, the vendor's own products and its orders"},
         {"name": "manager", "description": "Managers review, approve, reject and suspend vendors"},
     ]

@@ -73,13 +73,17 @@ def gunicorn(env: dict, workers: int = 2, threads: int = 1):
            "--log-level", "warning"]
     if threads > 1:
         cmd += ["--worker-class", "gthread"]
-    proc = subprocess.Popen(cmd, env={**os.environ, **env}, cwd=ROOT)
+    log_dir = ROOT / "var" / "bench"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    log = open(log_dir / "gunicorn.log", "ab")
+    proc = subprocess.Popen(cmd, env={**os.environ, **env}, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     try:
         wait_for_port(port)
         yield port, proc
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+        log.close()
 
 
 class Client:
@@ -99,7 +103,7 @@ class Client:
 
 def env_for(url: str, plugins: str, **extra: str) -> dict:
     return {"AGORA_DATABASE_URL": url, "AGORA_JWT_SECRET": JWT_SECRET, "AGORA_BROKER_URL": "memory://",
-            "AGORA_BENCH_PLUGINS": plugins, **extra}
+            "AGORA_PLUGINS": plugins, **extra}
 
 
 def run_id() -> str:

@@ -1,0 +1,116 @@
+"""Vendor order services (API.md › Vendors): the orders holding the vendor's lines, and shipping.
+
+Only approved vendors get in (permission ``vendor``, then :func:`approved_vendor`); an order
+without the vendor's lines is answered 404 like one that does not exist.  The logic lives in
+:mod:`plugins.vendors.orders`; shipping fires ``agora_order_shipped`` and, when it completes
+the order, ``agora_order_status_changed`` — both inside the shipping transaction.
+"""
+from __future__ import annotations
+
+from cornice import Service
+from marshmallow import Schema, fields, validate as mm
+
+from core.catalog.models import Vendor
+from core.errors import AgoraError
+from core.openapi import responds
+from core.pagination import PageQuery, paginate
+from core.validation import BaseSchema, In, TrimmedString, validate
+from plugins.vendors import onboarding, orders
+from plugins.vendors.schemas import Id
+from plugins.vendors.services import validate_optional_body
+
+orders_svc = Service("vendor_orders", "/api/vendor/orders/", description="Orders holding the vendor's lines")
+ship_svc = Service("vendor_order_ship", "/api/vendor/orders/{order_id}/ship/",
+                   description="Mark the vendor's lines of an order shipped")
+SERVICES = [orders_svc, ship_svc]
+
+
+# ------------------------------------------------------------------ schemas
+class VendorOrderListQuery(PageQuery):
+    status = fields.String(validate=mm.OneOf(orders.FULFILLMENT_STATUSES))
+
+
+class VendorOrderPath(BaseSchema):
+    order_id = Id(required=True)
+
+
+class ShipIn(BaseSchema):
+    tracking_number = TrimmedString(allow_none=True, validate=mm.Length(max=120))
+    carrier = TrimmedString(allow_none=True, validate=mm.Length(max=60))
+
+
+class VendorOrderLineOut(Schema):
+    id = fields.Integer()
+    product_id = fields.Integer()
+    product_name = fields.String()
+    variant_name = fields.String()
+    size_label = fields.String()
+    sku = fields.String()
+    unit_price = fields.String()
+    quantity = fields.Integer()
+    line_total = fields.String()
+    fulfillment_status = fields.String(validate=mm.OneOf(orders.FULFILLMENT_STATUSES))
+    tracking_number = fields.String(allow_none=True)
+    carrier = fields.String(allow_none=True)
+    shipped_at = fields.DateTime(allow_none=True)
+
+
+class ShipToOut(Schema):
+    name = fields.String()
+    line1 = fields.String()
+    line2 = fields.String()
+    city = fields.String()
+    state = fields.String()
+    postal_code = fields.String()
+    country = fields.String()
+
+
+class VendorOrderOut(Schema):
+    order_id = fields.Integer()
+    number = fields.String()
+    status = fields.String()
+    created_at = fields.DateTime()
+    currency = fields.String()
+    shipping_address = fields.Nested(ShipToOut)
+    lines = fields.List(fields.Nested(VendorOrderLineOut))
+    vendor_total = fields.String()
+
+
+# ------------------------------------------------------------------ views
+def approved_vendor(request) -> Vendor:
+    vendor = onboarding.vendor_of(request.db, request.user.id)
+    if vendor is None or vendor.status != "approved":
+        state = "you have not applied" if vendor is None else f"your vendor account is {vendor.status}"
+        raise AgoraError(403, f"Only approved vendors see and ship orders; {state}.", location="header")
+    return vendor
+
+
+@orders_svc.get(schema=In(querystring=VendorOrderListQuery), validators=(validate,), permission="vendor")
+@responds(200, VendorOrderOut, paginated=True)
+def list_orders(request):
+    """Newest first; ``?status=`` (a fulfilment status) narrows both the orders and their lines."""
+    vendor = approved_vendor(request)
+    status = request.validated["querystring"].get("status")
+    return paginate(
+        request, orders.count_orders(request.db, vendor.id, status),
+        lambda offset, limit: orders.page_of_orders(request.db, vendor.id, status, offset, limit),
+        lambda rows: orders.orders_json(request.db, vendor.id, status, rows),
+    )
+
+
+@ship_svc.post(schema=In(path=VendorOrderPath, body=ShipIn), validators=(validate_optional_body,),
+               permission="vendor")
+@responds(200, VendorOrderOut)
+def ship_order(request):
+    vendor = approved_vendor(request)
+    body = request.validated["body"]
+    tracking_number, carrier = body.get("tracking_number") or None, body.get("carrier") or None
+    shipment = orders.ship(request.db, vendor, request.validated["path"]["order_id"], tracking_number, carrier)
+    order = shipment.order
+    hook = request.registry["agora.plugin_manager"].hook
+    hook.agora_order_shipped(request=request, order=order, vendor=vendor, lines=shipment.lines,
+                             tracking_number=tracking_number, carrier=carrier)
+    if shipment.order_shipped:
+        hook.agora_order_status_changed(request=request, order=order, old_status=shipment.old_status,
+                                        new_status="shipped", note=shipment.note)
+    return orders.vendor_order_json(order, shipment.vendor_lines)
