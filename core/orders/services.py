@@ -247,9 +247,18 @@ def move_status(request):
             order.payment_status = "captured"
             hook(request).agora_order_paid(request=request, order=order)
         if target == "shipped":
-            for item in request.db.execute(select(OrderItem).where(
-                    OrderItem.order_id == order.id, OrderItem.fulfillment_status == "pending")).scalars():
+            lines = request.db.execute(select(OrderItem).where(
+                OrderItem.order_id == order.id, OrderItem.fulfillment_status == "pending")).scalars().all()
+            for item in lines:
                 item.fulfillment_status = "shipped"
+            if lines:  # the shop shipped what no vendor had shipped yet
+                hook(request).agora_order_shipped(request=request, order=order, vendor=None, lines=lines,
+                                                  tracking_number=None, carrier=None)
+        if target == "refunded" and order.amount_refunded < order.total:
+            # Offline refund recorded by the shop (manual provider).
+            amount = order.total - order.amount_refunded
+            order.amount_refunded, order.payment_status = order.total, "refunded"
+            hook(request).agora_order_refunded(request=request, order=order, amount=amount)
         hook(request).agora_order_status_changed(request=request, order=order, old_status=old,
                                                  new_status=target, note=note)
     return order_json(load_orders(request.db, [order.id])[0])

@@ -110,6 +110,9 @@ def agora_vendor_rejected(request, vendor, reason):
 
 
 # --------------------------------------------------------------------------- orders
+# Which order events mail whom (README.md › Order mails): the confirmation goes out once, when
+# the order is placed (also for orders placed already paid); ``agora_order_paid`` and
+# ``agora_order_status_changed`` send nothing.
 def _customer(request, order):
     from core.accounts.models import User
 
@@ -117,13 +120,15 @@ def _customer(request, order):
     return request.db.get(User, user_id) if user_id is not None else None
 
 
-def _mail_customer(request, order, kind: str, **extra) -> None:
+def _mail_customer(request, order, kind: str, lines=None, **extra) -> None:
     customer = _customer(request, order)
     if customer is None:
         log.warning("email: order %s has no customer with an address; no %s mail", getattr(order, "id", "?"), kind)
         return
+    if lines is None:
+        lines = contexts.order_lines(order)
     send_later(request, kind, customer.email,
-               {**contexts.person(customer), "order": contexts.order_context(order, extra.pop("items", None)), **extra})
+               {**contexts.person(customer), "order": contexts.order_context(order, lines), **extra})
 
 
 @hookimpl
@@ -131,22 +136,27 @@ def agora_order_placed(request, order):
     """The customer's confirmation, and to each vendor a mail with only its own lines."""
     from core.catalog.models import Vendor
 
-    _mail_customer(request, order, "order_confirmation")
-    currency = getattr(order, "currency", None) or "USD"
-    for vendor_id, items in contexts.lines_by_vendor(order).items():
+    lines = contexts.order_lines(order)
+    _mail_customer(request, order, "order_confirmation", lines)
+    currency = contexts.currency_of(order)
+    for vendor_id, items in contexts.lines_by_vendor(lines).items():
         vendor = request.db.get(Vendor, vendor_id)
         owner = _vendor_owner(request, vendor) if vendor is not None else None
         if owner is None:
+            log.warning("email: vendor %s of order %s has no owner; no new-order mail", vendor_id,
+                        getattr(order, "number", "?"))
             continue
         total = sum(int(getattr(item, "line_total", 0) or 0) for item in items)
         send_later(request, "vendor_new_order", owner.email, {
             **contexts.person(owner), "vendor_name": vendor.name,
-            "order": contexts.order_context(order, items), "vendor_total": contexts.money(total, currency)})
+            "order": contexts.vendor_order_context(order, items), "vendor_total": contexts.money(total, currency)})
 
 
 @hookimpl
 def agora_order_shipped(request, order, vendor, lines, tracking_number, carrier):
-    _mail_customer(request, order, "order_shipped", items=lines,
+    """The customer learns which lines left, with the tracking number and carrier."""
+    _mail_customer(request, order, "order_shipped", None if lines is None else list(lines),
+                   vendor_name=str(getattr(vendor, "name", "") or ""),
                    tracking_number=tracking_number or "", carrier=carrier or "")
 
 
@@ -157,5 +167,4 @@ def agora_order_cancelled(request, order):
 
 @hookimpl
 def agora_order_refunded(request, order, amount):
-    currency = getattr(order, "currency", None) or "USD"
-    _mail_customer(request, order, "order_refunded", amount=contexts.money(amount, currency))
+    _mail_customer(request, order, "order_refunded", amount=contexts.money(amount, contexts.currency_of(order)))

@@ -150,7 +150,7 @@ def oversell_race(url: str, port: int, stripe_client) -> str:
 
 def localstripe():
     port = free_port()
-    proc = subprocess.Popen([str(Path(sys.executable).parent / "localstripe"), "--port", str(port)],
+    proc = subprocess.Popen([str(Path(sys.executable).parent / "localstripe"), "--port", str(port), "--from-scratch"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wait_for_port(port)
     return proc, f"http://127.0.0.1:{port}"

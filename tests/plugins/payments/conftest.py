@@ -32,7 +32,8 @@ def start_localstripe() -> tuple[subprocess.Popen, str]:
     for _ in range(3):
         port = _free_port()
         log = tempfile.TemporaryFile()  # a pipe nobody reads would fill up and block the server
-        proc = subprocess.Popen([str(exe), "--port", str(port)], stdout=log, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen([str(exe), "--port", str(port), "--from-scratch"], stdout=log,
+                                stderr=subprocess.STDOUT)
         deadline = time.time() + 120
         while time.time() < deadline and proc.poll() is None:
             try:
