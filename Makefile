@@ -32,6 +32,7 @@ dev: install
 test: install
 	$(BIN)/pytest --db=sqlite -q $(PYTEST_ARGS)
 	$(BIN)/pytest --db=postgresql -q $(PYTEST_ARGS)
+	for d in examples/*/tests; do for db in sqlite postgresql; do $(BIN)/pytest --db=$$db -q $$d || exit 1; done; done
 
 test-sqlite: install
 	$(BIN)/pytest --db=sqlite -q $(PYTEST_ARGS)

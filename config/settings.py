@@ -102,6 +102,9 @@ CORE_KEYS = [
     Key("agora.throttle.account_failures", 5, int),
     Key("agora.throttle.address_failures", 20, int),
     Key("agora.throttle.window", 15 * 60, int),
+    # Mail-sending requests (password reset, resend verification) per email / per address per window.
+    Key("agora.throttle.mail_per_account", 5, int),
+    Key("agora.throttle.mail_per_address", 20, int),
     Key("agora.db.pool_size", 5, int),
     Key("agora.db.max_overflow", 5, int),
     Key("agora.db.echo", False, as_bool),

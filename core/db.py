@@ -62,8 +62,10 @@ class UTCDateTime(TypeDecorator):
 
 def make_engine(url: str, *, pool_size: int = 5, max_overflow: int = 5, echo: bool = False) -> Engine:
     parsed = make_url(url)
+    # hide_parameters: a logged database error (500/503/409 logs) never carries the values it
+    # was given, which can be password hashes, token digests or personal data.
     if parsed.get_backend_name() == "sqlite":
-        engine = create_engine(url, echo=echo, connect_args={"timeout": 30})
+        engine = create_engine(url, echo=echo, connect_args={"timeout": 30}, hide_parameters=True)
         _sqlite_recipe(engine)
         return engine
     if parsed.drivername == "postgresql":
@@ -71,6 +73,7 @@ def make_engine(url: str, *, pool_size: int = 5, max_overflow: int = 5, echo: bo
     return create_engine(
         url,
         echo=echo,
+        hide_parameters=True,
         pool_size=pool_size,
         max_overflow=max_overflow,
         pool_pre_ping=True,  # a restarted database never poisons the pool
@@ -135,3 +138,13 @@ def includeme(config):
         return session_for_transaction(request.registry["agora.dbsession_factory"], request.tm)
 
     config.add_request_method(db, "db", reify=True)
+
+
+def dialect_insert(db, model):
+    """``insert(model)`` of the dialect behind ``db``, for ``on_conflict_do_update`` /
+    ``on_conflict_do_nothing`` (PostgreSQL and SQLite ≥ 3.24 share that API; only the
+    ``insert`` construct differs)."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    dialect = db.get_bind().dialect.name
+    return (postgresql if dialect == "postgresql" else sqlite).insert(model)

@@ -7,11 +7,12 @@ about its cause to the client (the log has it, with the request id).
 from __future__ import annotations
 
 import logging
+import traceback
 
 from pyramid.httpexceptions import HTTPException
 from pyramid.response import Response
 from pyramid.view import exception_view_config, forbidden_view_config, notfound_view_config
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 
 from core.jsonutil import dumps
 
@@ -98,17 +99,40 @@ def http_exception_view(exc, request):
     return response
 
 
+def describe_database_error(exc: DBAPIError) -> str:
+    """What a database error was, without the values it carried.
+
+    The server's own message quotes data (PostgreSQL: ``Key (email)=(…)``, ``Failing row
+    contains (…)``, ``invalid input syntax for type integer: "…"``), which can be a password
+    hash or a token digest; the log gets the error class, SQLSTATE, constraint and statement
+    (with placeholders) instead.  The engine hides bound parameters too (``core.db``)."""
+    orig = exc.orig
+    diag = getattr(orig, "diag", None)
+    parts = [type(orig).__name__ if orig is not None else type(exc).__name__]
+    sqlstate = getattr(orig, "sqlstate", None) or getattr(orig, "sqlite_errorname", None)
+    if sqlstate:
+        parts.append(f"sqlstate={sqlstate}")
+    constraint = getattr(diag, "constraint_name", None) if diag is not None else None
+    if constraint:
+        parts.append(f"constraint={constraint}")
+    if exc.statement:
+        parts.append(f"statement={' '.join(str(exc.statement).split())[:300]}")
+    return " ".join(parts)
+
+
 @exception_view_config(IntegrityError)
 def integrity_error_view(exc, request):
-    log.info("integrity error answered 409: %s", exc.orig)
+    log.info("integrity error answered 409: %s", describe_database_error(exc))
     return single(409, "The request conflicts with the current state of the resource.")
 
 
 @exception_view_config(OperationalError)
 @exception_view_config(DBAPIError)
 def database_error_view(exc, request):
-    if getattr(exc, "connection_invalidated", False) or isinstance(exc, OperationalError):
-        log.warning("database unavailable: %s", type(exc.orig).__name__ if exc.orig else exc)
+    # OperationalError: the server went away, refused or timed out; InterfaceError: the driver's
+    # connection is already closed (psycopg).  Both are transient: 503 and retry, never a 500.
+    if getattr(exc, "connection_invalidated", False) or isinstance(exc, (OperationalError, InterfaceError)):
+        log.warning("database unavailable: %s", describe_database_error(exc))
         response = single(503, "The service is temporarily unavailable, please retry.", location="body")
         response.headers["Retry-After"] = "1"
         return response
@@ -117,7 +141,12 @@ def database_error_view(exc, request):
 
 @exception_view_config(Exception)
 def server_error_view(exc, request):
-    log.exception("unhandled error (request id %s)", getattr(request, "request_id", "-"))
+    request_id = getattr(request, "request_id", "-")
+    if isinstance(exc, DBAPIError):  # where it happened, but not the message quoting the data
+        log.error("unhandled database error (request id %s): %s\n%s", request_id, describe_database_error(exc),
+                  "".join(traceback.format_tb(exc.__traceback__)))
+    else:
+        log.exception("unhandled error (request id %s)", request_id)
     return single(500, "An internal error occurred. It has been logged.", location="body")
 
 

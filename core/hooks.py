@@ -77,8 +77,9 @@ def agora_worker_tasks(settings):
 def agora_cli_commands(subparsers):
     """Add sub-commands to ``agora CONFIG ...``.
 
-    ``subparsers`` is the argparse sub-parser collection; set ``func=callable(args, env)``
-    with ``set_defaults`` where ``env`` is the bootstrapped Pyramid environment."""
+    ``subparsers`` is the argparse sub-parser collection; set ``func=callable(args, settings,
+    pm, loaded)`` with ``set_defaults`` (the validated settings, the plugin manager and the
+    loaded plugins)."""
 
 
 # --------------------------------------------------------------------------- accounts
@@ -110,7 +111,7 @@ def agora_password_changed(request, user):
 # --------------------------------------------------------------------------- checkout
 @hookspec(firstresult=True)
 def agora_checkout_lines(request, user):
-    """Return the lines to buy as a list of ``core.orders.checkout.CheckoutLine``.
+    """Return the lines to buy as a list of ``core.orders.checkout_types.CheckoutLine``.
 
     ``firstresult``: the first plugin returning a non-None list wins (the cart plugin
     provides it).  In the checkout transaction."""
@@ -142,7 +143,7 @@ def agora_payment_provider(settings):
 @hookspec
 def agora_checkout_completed(request, order, lines):
     """The order and its snapshot were written and stock decremented: remove what was bought
-    from wherever it came from (the cart) and record usage (coupons).  In the checkout
+    from wherever it came from (the cart) and record usage (a discount code, say).  In the checkout
     transaction; raising aborts the checkout."""
 
 
@@ -165,7 +166,9 @@ def agora_order_status_changed(request, order, old_status, new_status, note):
 
 @hookspec
 def agora_order_shipped(request, order, vendor, lines, tracking_number, carrier):
-    """A vendor shipped its lines of an order.  In the shipping transaction."""
+    """A vendor shipped its lines of an order (``vendor`` is None when a manager moved the
+    order to shipped: ``lines`` are then those no vendor had shipped).  In the shipping
+    transaction."""
 
 
 @hookspec

@@ -23,8 +23,12 @@ def to_minor(amount: Decimal | str | int, currency: str) -> int:
         raise ValueError("not a number") from None
     if not value.is_finite():
         raise ValueError("not a finite number")
-    scaled = value.scaleb(exponent(currency))
-    if scaled != scaled.to_integral_value():
+    try:
+        scaled = value.scaleb(exponent(currency))
+        whole = scaled.to_integral_value()
+    except ArithmeticError:  # decimal.Overflow: "1e999999" is beyond the decimal context
+        raise ValueError("out of range") from None
+    if scaled != whole:
         raise ValueError(f"at most {exponent(currency)} decimal places for {currency}")
     return int(scaled)
 

@@ -37,10 +37,18 @@ ERROR_SCHEMA = {
 }
 
 PERMISSION_ERRORS = {401: "Not authenticated", 403: "Not allowed"}
+# Any operation may answer these: bad input, unknown object, conflict, body too large or of the
+# wrong type, throttled, and the database unreachable for a moment (503, retry).
+COMMON_ERRORS = (400, 404, 409, 413, 415, 429, 503)
 
 
 def responds(status: int, schema=None, *, many: bool = False, paginated: bool = False, description: str = ""):
-    """Declare a view's success answer for the OpenAPI document."""
+    """Declare one of a view's answers for the OpenAPI document.
+
+    A success names its schema (or None for an empty body); an error status (4xx/5xx) without
+    a schema is documented with the one error shape, e.g. ``@responds(401, description=...)``
+    for a view that refuses credentials without a ``permission``.  Every operation also
+    documents the errors any view may give (:data:`COMMON_ERRORS`)."""
 
     def decorate(view):
         declared = dict(getattr(view, "__agora_responses__", {}))
@@ -54,6 +62,12 @@ def responds(status: int, schema=None, *, many: bool = False, paginated: bool = 
 def _schema_name(schema) -> str:
     cls = schema if isinstance(schema, type) else type(schema)
     return cls.__name__
+
+
+def openapi_path(path: str) -> str:
+    """A route pattern as an OpenAPI path template: Pyramid's ``{id:\\d+}`` becomes ``{id}``
+    (a placeholder carrying a regex is not a valid template, and clients cannot fill it)."""
+    return re.sub(r"{(\w+):[^}]*}", r"{\1}", path)
 
 
 def _tag(path: str) -> str:
@@ -81,7 +95,7 @@ def build_spec(registry, title: str = "Agora", version: str = "0.1.0") -> dict:
             operations[method.lower()] = _operation(spec, service, path, method, view, args)
             tags.add(_tag(path))
         if operations:
-            spec.path(path=path, operations=operations)
+            spec.path(path=openapi_path(path), operations=operations)
     document = spec.to_dict()
     hook = registry["agora.plugin_manager"].hook
     extra = [t for group in hook.agora_openapi_tags() for t in (group or [])]
@@ -117,9 +131,14 @@ def _operation(spec, service, path, method, view, args) -> dict:
             spec.components.schema(name, schema=schema.body)
         op["requestBody"] = {"required": True,
                              "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}}}
-    for status, (out, many, paginated, description) in getattr(view, "__agora_responses__", {}).items():
+    error = {"description": "Error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    # A view that declares nothing still answers something on success: say so, without a shape.
+    declared = getattr(view, "__agora_responses__", None) or {200: (None, False, False, "Success")}
+    for status, (out, many, paginated, description) in declared.items():
         response: dict = {"description": description or "Success"}
-        if out is not None:
+        if out is None and status >= 400:
+            response = dict(error, description=description or "Error")
+        elif out is not None:
             name = _schema_name(out)
             if name not in spec.components.schemas:
                 spec.components.schema(name, schema=out)
@@ -134,8 +153,7 @@ def _operation(spec, service, path, method, view, args) -> dict:
                 ref = {"type": "array", "items": ref}
             response["content"] = {"application/json": {"schema": ref}}
         op["responses"][str(status)] = response
-    error = {"description": "Error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
-    for status in (400, 404, 409, 413, 415, 429):
+    for status in COMMON_ERRORS:
         op["responses"].setdefault(str(status), dict(error, description="Error"))
     permission = args.get("permission")
     if permission:

@@ -13,8 +13,14 @@ from __future__ import annotations
 
 import os
 import secrets
+import socket
+import subprocess
+import sys
+import tempfile
 import threading
+import time
 import uuid
+from contextlib import contextmanager
 from importlib import metadata
 
 import pytest
@@ -310,3 +316,112 @@ def sizes_of(db, product) -> list:
 
 ADDRESS = {"name": "Ada Lovelace", "line1": "12 Analytical St", "city": "London", "postal_code": "N1 9GU",
            "country": "GB"}
+
+
+# ------------------------------------------------------------------ real commits and real peers
+@contextmanager
+def scratch_database(plugins: list[str], extra_ini: dict | None = None):
+    """A freshly created and migrated PostgreSQL database with an app on it that really commits
+    (for races: several connections at once); yields ``(url, app)`` and drops it afterwards."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    from core import load, make_app
+    from core.migrate import upgrade
+
+    name = f"agora_scratch_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    app = None
+    try:
+        settings, pm, loaded = load(ini_for(url, plugins, extra_ini), environ={})
+        upgrade(url, pm, loaded)
+        app = make_app(settings, pm, loaded)
+        yield url, app
+    finally:
+        if app is not None:
+            app.registry["agora.engine"].dispose()
+        with admin.connect() as conn:
+            conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"),
+                         {"n": name})
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        admin.dispose()
+
+
+def committed_session(url: str) -> Session:
+    """A plain session on ``url`` whose commits are real (for scratch databases)."""
+    from sqlalchemy import create_engine
+
+    return Session(create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1)), expire_on_commit=False)
+
+
+def all_at_once(calls: list) -> list:
+    """Run the callables in threads released together by a barrier; their results, in order."""
+    barrier = threading.Barrier(len(calls))
+    results: list = [None] * len(calls)
+
+    def run(index, call):
+        barrier.wait()
+        results[index] = call()
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return results
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+# localstripe persists its whole store to the fixed path /tmp/localstripe.pickle on every write
+# and loads it at start: servers of parallel test runs corrupt each other's file, and a truncated
+# one stops the next start.  This server keeps its store in memory only.
+LOCALSTRIPE = """
+import sys
+from localstripe import resources
+from localstripe.server import start
+resources.Store.try_load_from_disk = lambda self: None
+resources.Store.dump_to_disk = lambda self: None
+sys.argv = ["localstripe", "--port", sys.argv[1]]
+start()
+"""
+
+
+def start_localstripe() -> tuple[subprocess.Popen, str]:
+    """localstripe (a local Stripe stand-in) on a free port, its store in memory only.
+
+    Output goes to a temporary file (a pipe nobody reads fills up and blocks the server).
+    Retried on a new port if it dies early."""
+    problems = []
+    for _ in range(3):
+        port = _free_port()
+        log = tempfile.TemporaryFile()
+        proc = subprocess.Popen([sys.executable, "-c", LOCALSTRIPE, str(port)], stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                return proc, f"http://127.0.0.1:{port}"
+            except OSError:
+                time.sleep(0.1)
+        proc.kill()
+        proc.wait()
+        log.seek(0)
+        problems.append(f"exit {proc.returncode}: {log.read()[-500:]!r}")
+    raise RuntimeError("localstripe did not start: " + " | ".join(problems))
+
+
+@pytest.fixture(scope="session")
+def localstripe_url():
+    """The base URL of a localstripe server shared by the whole test run."""
+    proc, url = start_localstripe()
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)

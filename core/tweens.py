@@ -57,6 +57,8 @@ def request_tween_factory(handler, registry):
 
 def _decorate(request, response, origins):
     headers = response.headers
+    if response.status_code == 204 and "Content-Type" in headers:
+        del headers["Content-Type"]  # a 204 carries no body, so no type (a default one would be text/html)
     headers["X-Request-ID"] = request.request_id
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("X-Frame-Options", "DENY")

@@ -24,6 +24,9 @@ from marshmallow.experimental.context import Context
 from core.errors import AgoraError
 
 MAX_JSON_DEPTH = 32
+# Ids are 32-bit integer columns; a bigger number names nothing (and SQLite cannot even bind
+# one above 2**63), so inputs naming an id are bounded by this and answered 400 beyond it.
+MAX_ID = 2**31 - 1
 
 
 class BaseSchema(Schema):

@@ -85,9 +85,26 @@ def verify_email(request):
     return {"detail": "Your email address is verified.", "user": user.to_json()}
 
 
+def throttle_mail(request, purpose: str, email: str) -> None:
+    """429 when this email or this client asked for too many ``purpose`` mails lately.
+
+    Every request counts, known email or not, and the check comes before the lookup: the
+    answers (202 or 429) are the same for an account and for a stranger."""
+    settings = _settings(request)
+    window = settings["agora.throttle.window"]
+    keys = [(f"{purpose}-account:{email.strip().lower()}", settings["agora.throttle.mail_per_account"]),
+            (f"{purpose}-address:{request.client_addr or '-'}", settings["agora.throttle.mail_per_address"])]
+    wait = throttle.retry_after(request.db, keys, window)
+    if wait:
+        raise AgoraError(429, f"Too many requests; try again in {wait} seconds.", name="email",
+                         headers={"Retry-After": str(wait)})
+    throttle.record_failure(request.db, [k for k, _ in keys], window)
+
+
 @resend_svc.post(schema=In(body=EmailIn), validators=(validate,))
 @responds(202, DetailOut)
 def resend_verification(request):
+    throttle_mail(request, "resend", request.validated["body"]["email"])
     user = find_user(request.db, request.validated["body"]["email"])
     if user is not None and not user.email_verified:
         tokens.revoke_unused(request.db, user.id, "verify")
@@ -105,6 +122,8 @@ def _throttle_keys(request, email: str) -> list[tuple[str, int]]:
 
 @login_svc.post(schema=In(body=LoginIn), validators=(validate,))
 @responds(200, TokensOut)
+@responds(401, description="The email or password is wrong")
+@responds(403, description="The email address is not verified, or the account is disabled")
 def login(request):
     body = request.validated["body"]
     email = body["email"].strip().lower()
@@ -129,6 +148,7 @@ def login(request):
 
 @refresh_svc.post(schema=In(body=RefreshIn), validators=(validate,))
 @responds(200, TokensOut)
+@responds(401, description="The refresh token is invalid, expired, spent or revoked")
 def refresh(request):
     codec = request.registry["agora.token_codec"]
     claims = codec.decode(request, request.validated["body"]["refresh"])
@@ -172,6 +192,7 @@ def update_me(request):
 @reset_svc.post(schema=In(body=EmailIn), validators=(validate,))
 @responds(202, DetailOut)
 def password_reset(request):
+    throttle_mail(request, "reset", request.validated["body"]["email"])
     user = find_user(request.db, request.validated["body"]["email"])
     if user is not None and user.email_verified:
         tokens.revoke_unused(request.db, user.id, "reset")

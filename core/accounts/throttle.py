@@ -1,9 +1,11 @@
-"""Login throttling per account and per client address, stored in the database.
+"""Throttling per account and per client address, stored in the database.
 
-A fixed window per key: after ``limit`` failures inside ``window`` seconds the key is
-refused with 429 and ``Retry-After`` until the window ends.  A successful login clears the
-account's counter (not the address's).  The counters are upserted, so concurrent failures
-from several worker processes all count.
+A fixed window per key: after ``limit`` events inside ``window`` seconds the key is refused
+with 429 and ``Retry-After`` until the window ends.  Logins count their failures (a
+successful login clears the account's counter, not the address's); the services that send
+mail (password reset, resend verification) count every request, whether the address
+belongs to an account or not, so the answer says nothing about which emails exist.  The
+counters are upserted, so concurrent events from several worker processes all count.
 """
 from __future__ import annotations
 
@@ -35,6 +37,7 @@ def retry_after(db, keys: list[tuple[str, int]], window: int) -> int | None:
 
 
 def record_failure(db, keys: list[str], window: int) -> None:
+    """Count one event (a failed login, a mail request) for each of ``keys``."""
     now = utcnow()
     window_start_cutoff = now - timedelta(seconds=window)
     for key in keys:

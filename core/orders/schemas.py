@@ -4,7 +4,7 @@ from __future__ import annotations
 from marshmallow import Schema, ValidationError, fields, validate
 
 from core.pagination import PageQuery
-from core.validation import BaseSchema, TrimmedString
+from core.validation import MAX_ID, BaseSchema, TrimmedString
 
 # ISO 3166-1 alpha-2 codes (officially assigned).
 COUNTRIES = frozenset("""
@@ -53,11 +53,11 @@ class CheckoutIn(BaseSchema):
 class OrderListQuery(PageQuery):
     status = fields.String(validate=validate.OneOf(
         ["pending_payment", "paid", "processing", "shipped", "delivered", "cancelled", "refunded"]))
-    user = fields.Integer(strict=False)
+    user = fields.Integer(strict=False, validate=validate.Range(min=1, max=MAX_ID))
 
 
 class OrderIdPath(BaseSchema):
-    id = fields.Integer(required=True)
+    id = fields.Integer(required=True, validate=validate.Range(min=1, max=MAX_ID))
 
 
 class StatusIn(BaseSchema):
@@ -110,3 +110,4 @@ class OrderOut(Schema):
     payment = fields.Dict()
     status_history = fields.List(fields.Dict())
     created_at = fields.DateTime()
+    user_id = fields.Integer(metadata={"description": "the buyer"})

@@ -55,6 +55,8 @@ def _lines(request, user) -> list:
 
 @intent_svc.post(schema=In(body=PaymentIntentIn), validators=(validate,), permission="authenticated")
 @responds(200, PaymentIntentOut)
+@responds(402, description="The card was declined")
+@responds(502, description="The payment provider is unavailable; retry")
 def create_payment_intent(request):
     from core.orders.pricing import price_lines
 
@@ -79,6 +81,8 @@ def create_payment_intent(request):
 
 @checkout_svc.post(schema=In(body=CheckoutIn), validators=(validate,), permission="authenticated")
 @responds(201, OrderOut)
+@responds(402, description="The payment is not authorized")
+@responds(502, description="The payment provider is unavailable; retry")
 def checkout(request):
     user = request.user
     provider = provider_of(request)
@@ -95,7 +99,9 @@ def checkout(request):
         raise AgoraError(exc.status, str(exc), name="payment_intent_id") from None
     try:
         order = pipeline.place_order(request, user, provider, authorization)
-    except pipeline.CheckoutRefused:
+    except AgoraError:
+        # Any refusal (stock, prices, a plugin's validate/completed hook) frees the money. A
+        # retryable IntegrityError is not an AgoraError: its intent belongs to the other order.
         _release(request, provider, reference)
         raise
     answer, order_id = order_json(order), order.id
@@ -169,6 +175,7 @@ def get_order(request):
 
 @cancel_svc.post(schema=In(path=OrderIdPath), validators=(validate,), permission="authenticated")
 @responds(200, OrderOut)
+@responds(502, description="The refund could not be made at the payment provider")
 def cancel_order(request):
     order = _own_order(request, request.validated["path"]["id"])
     request.db.refresh(order, with_for_update=True)
@@ -230,6 +237,7 @@ def mark_refunded(request, order: Order, amount: int, note: str) -> None:
 
 @status_svc.post(schema=In(path=OrderIdPath, body=StatusIn), validators=(validate,), permission="manage")
 @responds(200, OrderOut)
+@responds(502, description="The refund of a cancellation could not be made at the payment provider")
 def move_status(request):
     order = request.db.get(Order, request.validated["path"]["id"])
     if order is None:

@@ -22,7 +22,7 @@ from sqlalchemy import delete, select
 from core.catalog.models import Product, Size, Variant, Vendor
 from core.db import utcnow
 from core.errors import AgoraError, not_found
-from plugins.cart import upsert
+from core.db import dialect_insert
 from plugins.cart.models import Cart, CartItem
 
 
@@ -35,7 +35,7 @@ def is_sellable(size: Size, variant: Variant, product: Product, vendor: Vendor |
 def ensure_cart(db, user_id: int) -> int:
     """The id of the user's cart, created if missing (one statement, race-free)."""
     now = utcnow()
-    stmt = upsert.insert(db, Cart).values(user_id=user_id, created_at=now, updated_at=now)
+    stmt = dialect_insert(db, Cart).values(user_id=user_id, created_at=now, updated_at=now)
     stmt = stmt.on_conflict_do_update(index_elements=[Cart.user_id], set_={"updated_at": now})
     return db.execute(stmt.returning(Cart.id)).scalar_one()
 
@@ -78,7 +78,7 @@ def add_to_cart(db, user_id: int, size_id: int, quantity: int, *, max_quantity: 
         raise AgoraError(400, f"{product.name} ({variant.name}, {size.label}) is not sold any more.",
                          name="size_id")
     cart_id = ensure_cart(db, user_id)
-    stmt = upsert.insert(db, CartItem).values(
+    stmt = dialect_insert(db, CartItem).values(
         cart_id=cart_id, size_id=size_id, quantity=quantity, added_at=utcnow())
     stmt = stmt.on_conflict_do_update(
         index_elements=[CartItem.cart_id, CartItem.size_id],

@@ -9,15 +9,24 @@ strings in the shop currency (``agora.currency``), so ``3 × 19.99`` is exactly 
 size (see :func:`plugins.cart.items.is_sellable`) and its stock covers the quantity.
 ``subtotal`` is the sum of every line, available or not: checkout refuses a cart with an
 unavailable line rather than silently dropping it.
+
+The pricing preview (``discount``, ``shipping``, ``tax``, ``total``, ``adjustments``) is what
+checkout would charge for the *available* items: :func:`core.orders.pricing.price_lines`
+with the rows already loaded (no statement of its own), so every ``agora_checkout_price``
+hook (a discount, a shipping rule) shows in the cart exactly as it will in the payment.  Those
+hooks may add statements of their own, a constant number per request.
 """
 from __future__ import annotations
 
+from pyramid.threadlocal import get_current_request
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
 
 from core.catalog.models import Category, Product, Size, Variant, Vendor
 from core.catalog.serialize import product_summaries
 from core.money import format_minor
+from core.orders.checkout_types import CheckoutLine
+from core.orders.pricing import price_lines
 from plugins.cart.items import ensure_cart, find_cart, is_sellable
 from plugins.cart.models import CartItem
 
@@ -41,17 +50,26 @@ def _item_rows(db, cart_id: int):
     ).all()
 
 
-def cart_answer(db, user_id: int, currency: str) -> dict:
-    """``{id, items, item_count, subtotal, currency}`` for the user's cart (created if missing)."""
+def cart_answer(db, user_id: int, currency: str, request=None) -> dict:
+    """``{id, items, item_count, subtotal, discount, shipping, tax, total, adjustments, currency}``
+    for the user's cart (created if missing).
+
+    ``request`` (default: the current request) gives the pricing hooks their context; without
+    one the preview fields are null."""
     cart_id = find_cart(db, user_id) or ensure_cart(db, user_id)
     rows = _item_rows(db, cart_id)
     summaries = product_summaries(db, [product for _, _, _, product in rows])
     items, subtotal, count = [], 0, 0
+    buyable, details = [], {}
     for (item, size, variant, product), summary in zip(rows, summaries):
         price = unit_price(variant, product)
         line_total = price * item.quantity
         subtotal += line_total
         count += item.quantity
+        available = is_sellable(size, variant, product, product.vendor) and size.stock >= item.quantity
+        if available:
+            buyable.append(CheckoutLine(size_id=size.id, quantity=item.quantity, source_id=item.id))
+            details[size.id] = (size, variant, product, product.vendor)
         items.append({
             "id": item.id,
             "product": summary,
@@ -60,7 +78,28 @@ def cart_answer(db, user_id: int, currency: str) -> dict:
             "quantity": item.quantity,
             "unit_price": format_minor(price, currency),
             "line_total": format_minor(line_total, currency),
-            "available": is_sellable(size, variant, product, product.vendor) and size.stock >= item.quantity,
+            "available": available,
         })
-    return {"id": cart_id, "items": items, "item_count": count,
-            "subtotal": format_minor(subtotal, currency), "currency": currency}
+    return {"id": cart_id, "items": items, "item_count": count, "subtotal": format_minor(subtotal, currency),
+            **_preview(request or get_current_request(), db, user_id, buyable, details, currency),
+            "currency": currency}
+
+
+def _preview(request, db, user_id: int, lines: list[CheckoutLine], details: dict, currency: str) -> dict:
+    """The checkout's amounts for the available lines, formatted (see the module docstring)."""
+    money = lambda amount: format_minor(amount, currency)  # noqa: E731
+    if request is None:
+        return {"discount": None, "shipping": None, "tax": None, "total": None, "adjustments": []}
+    if not lines:
+        return {"discount": money(0), "shipping": money(0), "tax": money(0), "total": money(0), "adjustments": []}
+    user = request.user if request.user is not None and request.user.id == user_id else None
+    if user is None:  # called for another user than the caller (not done by Agora itself)
+        from core.accounts.models import User
+
+        user = db.get(User, user_id)
+    pricing = price_lines(request, user, lines, details)
+    return {
+        "discount": money(pricing.discount), "shipping": money(pricing.shipping), "tax": money(pricing.tax),
+        "total": money(pricing.total),
+        "adjustments": [{**a.to_json(), "amount": money(a.amount)} for a in pricing.adjustments],
+    }

@@ -4,11 +4,11 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from core.catalog.schemas import ProductSummaryOut
-from core.validation import BaseSchema, StrictInteger
+from core.validation import MAX_ID, BaseSchema, StrictInteger
 
 
 class CartAddIn(BaseSchema):
-    size_id = StrictInteger(required=True, validate=validate.Range(min=1))
+    size_id = StrictInteger(required=True, validate=validate.Range(min=1, max=MAX_ID))
     quantity = StrictInteger(load_default=1, validate=validate.Range(min=1, error="Must be at least 1."))
 
 
@@ -17,7 +17,7 @@ class CartUpdateIn(BaseSchema):
 
 
 class CartItemPath(BaseSchema):
-    item_id = fields.Integer(required=True, validate=validate.Range(min=1))
+    item_id = fields.Integer(required=True, validate=validate.Range(min=1, max=MAX_ID))
 
 
 class CartVariantRef(Schema):
@@ -46,4 +46,10 @@ class CartOut(Schema):
     items = fields.List(fields.Nested(CartItemOut))
     item_count = fields.Integer(metadata={"description": "sum of the quantities"})
     subtotal = fields.String(metadata={"description": "decimal string, sum of the line totals"})
+    discount = fields.String(allow_none=True, metadata={"description": "decimal string; checkout preview"})
+    shipping = fields.String(allow_none=True, metadata={"description": "decimal string; checkout preview"})
+    tax = fields.String(allow_none=True, metadata={"description": "decimal string; checkout preview"})
+    total = fields.String(allow_none=True, metadata={"description": "decimal string; what checkout would charge "
+                                                                   "for the available items"})
+    adjustments = fields.List(fields.Dict(), metadata={"description": "pricing adjustments of plugins"})
     currency = fields.String()

@@ -12,11 +12,13 @@ import logging
 
 import stripe
 from cornice import Service
+from marshmallow import Schema, fields
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from core.accounts.models import User
+from core.db import dialect_insert
 from core.errors import AgoraError
+from core.openapi import responds
 from core.orders import pipeline
 from core.orders.models import Order
 from core.orders.payment import PaymentError
@@ -31,13 +33,18 @@ webhook_svc = Service("payments_webhook_stripe", "/api/payments/webhook/stripe/"
 
 
 def _first_time(db, event_id: str, event_type: str) -> bool:
-    insert = (postgresql.insert if db.get_bind().dialect.name == "postgresql" else sqlite.insert)(ProcessedEvent)
-    inserted = db.execute(insert.values(id=event_id, type=event_type)
+    inserted = db.execute(dialect_insert(db, ProcessedEvent).values(id=event_id, type=event_type)
                           .on_conflict_do_nothing(index_elements=["id"]).returning(ProcessedEvent.id))
     return inserted.first() is not None
 
 
+class WebhookOut(Schema):
+    received = fields.Boolean()
+    duplicate = fields.Boolean(metadata={"description": "the event id was processed before; nothing changed"})
+
+
 @webhook_svc.post()
+@responds(200, WebhookOut, description="The event is processed (or was already)")
 def stripe_webhook(request):
     provider = request.registry["agora.payment_provider"]
     if getattr(provider, "name", None) != "stripe":

@@ -17,9 +17,7 @@ from core.catalog.models import VENDOR_STATUSES
 from core.catalog.schemas import ProductDetailOut, ProductSummaryOut
 from core.catalog.slugs import is_valid_slug
 from core.pagination import PageQuery
-from core.validation import Amount, BaseSchema, StrictInteger, TrimmedString
-
-MAX_ID = 2**31 - 1
+from core.validation import MAX_ID, Amount, BaseSchema, StrictInteger, TrimmedString
 
 
 def Id(**kw):
@@ -77,6 +75,8 @@ class SizeIn(BaseSchema):
 
     @validates_schema(pass_original=True, skip_on_field_errors=False)
     def _complete_when_new(self, data, original, **kw):
+        if not isinstance(original, dict):  # not an object at all: the type error is reported already
+            return
         if "id" not in original:
             missing = {f: ["Missing data for required field."] for f in ("label", "stock") if f not in original}
             if missing:
@@ -94,6 +94,8 @@ class VariantIn(BaseSchema):
 
     @validates_schema(pass_original=True, skip_on_field_errors=False)
     def _complete_when_new(self, data, original, **kw):
+        if not isinstance(original, dict):  # not an object at all: the type error is reported already
+            return
         if "id" not in original:
             missing = {f: ["Missing data for required field."] for f in ("name", "sizes") if f not in original}
             if missing:

@@ -14,7 +14,7 @@ from sqlalchemy import delete, func, select
 from core.catalog.models import Product, Vendor
 from core.db import utcnow
 from core.errors import AgoraError, not_found
-from plugins.wishlist import upsert
+from core.db import dialect_insert
 from plugins.wishlist.models import WishlistItem
 
 
@@ -35,7 +35,7 @@ def _existing(db, user_id: int, product_ids) -> dict[int, int]:
 
 def _insert(db, user_id: int, product_ids: list[int]) -> None:
     now = utcnow()
-    stmt = upsert.insert(db, WishlistItem).values(  # ORM-enabled: zope.sqlalchemy sees the write
+    stmt = dialect_insert(db, WishlistItem).values(  # ORM-enabled: zope.sqlalchemy sees the write
         [{"user_id": user_id, "product_id": pid, "added_at": now} for pid in product_ids])
     db.execute(stmt.on_conflict_do_nothing(index_elements=[WishlistItem.user_id, WishlistItem.product_id]))
 

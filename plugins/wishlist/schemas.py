@@ -5,10 +5,10 @@ from marshmallow import Schema, fields, validate
 
 from core.catalog.schemas import ProductSummaryOut
 from core.pagination import PageQuery
-from core.validation import BaseSchema, StrictInteger
+from core.validation import MAX_ID, BaseSchema, StrictInteger
 from plugins.wishlist.settings import MAX_BULK
 
-Id = lambda **kw: StrictInteger(validate=validate.Range(min=1), **kw)  # noqa: E731
+Id = lambda **kw: StrictInteger(validate=validate.Range(min=1, max=MAX_ID), **kw)  # noqa: E731
 IdList = lambda: fields.List(  # noqa: E731
     Id(), required=True,
     validate=validate.Length(min=1, max=MAX_BULK, error=f"Give between 1 and {MAX_BULK} ids."))
@@ -32,7 +32,7 @@ class WishlistMoveIn(BaseSchema):
 
 
 class WishlistEntryPath(BaseSchema):
-    id = fields.Integer(required=True, validate=validate.Range(min=1))
+    id = fields.Integer(required=True, validate=validate.Range(min=1, max=MAX_ID))
 
 
 class WishlistQuery(PageQuery):

@@ -51,10 +51,15 @@ def ensure_catalog(url: str, products: int) -> float | None:
     subprocess.run([agora, str(ROOT / "production.ini"), "demo-data", "--products", str(products - have)],
                    check=True, env=env)
     seconds = time.perf_counter() - started
-    with create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1)).connect() as conn:
-        conn.execute(text("COMMIT"))
-        conn.execute(text("VACUUM ANALYZE"))
+    vacuum(url)
     return seconds
+
+
+def vacuum(url: str) -> None:
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text("VACUUM ANALYZE"))
+    engine.dispose()
 
 
 def sample_targets(url: str) -> dict:

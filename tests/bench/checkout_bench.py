@@ -13,11 +13,8 @@ from a run where those calls are timed separately.  It then runs the oversell ra
 from __future__ import annotations
 
 import argparse
-import subprocess
-import sys
 import threading
 import time
-from pathlib import Path
 from queue import Empty, Queue
 
 import stripe
@@ -25,7 +22,7 @@ from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
 from tests.bench.harness import (
-    Client, database, drop_database, env_for, free_port, gunicorn, run_id, wait_for_port,
+    Client, database, drop_database, env_for, gunicorn, run_id,
 )
 
 ADDRESS = {"name": "Bench Buyer", "line1": "1 Load St", "city": "Berlin", "postal_code": "10115", "country": "DE"}
@@ -149,11 +146,9 @@ def oversell_race(url: str, port: int, stripe_client) -> str:
 
 
 def localstripe():
-    port = free_port()
-    proc = subprocess.Popen([str(Path(sys.executable).parent / "localstripe"), "--port", str(port), "--from-scratch"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    wait_for_port(port)
-    return proc, f"http://127.0.0.1:{port}"
+    from core.testing import start_localstripe
+
+    return start_localstripe()
 
 
 def time_localstripe_roundtrip(base: str, samples: int = 50) -> float:

@@ -67,3 +67,28 @@ def test_cli_lists_plugins_and_start_up_errors_are_one_line(tmp_path, database_u
     lines = [line for line in out.stderr.strip().splitlines() if line.startswith("agora:")]
     assert len(lines) == 1 and lines[0].startswith("agora: unknown plugin 'nope' in agora.plugins (installed: ")
     assert "Traceback" not in out.stderr
+
+
+def test_cli_create_user_makes_an_active_user_of_the_role(tmp_path, database_url, engine):
+    from sqlalchemy import delete, select
+    from sqlalchemy.orm import Session
+
+    from core.accounts.models import User
+
+    ini = tmp_path / "t.ini"
+    ini.write_text(f"[app:main]\nuse = egg:agora\nagora.database_url = {database_url}\nagora.plugins =\n")
+    email = "cli-admin@example.com"
+    cmd = [sys.executable, "-m", "core.cli", str(ini), "create-user", "--email", email,
+           "--password", "a-long-admin-passphrase", "--role", "admin"]
+    out = subprocess.run(cmd, capture_output=True, text=True)
+    try:
+        assert out.returncode == 0, out.stderr
+        assert f"created admin {email}" in out.stdout
+        with Session(engine) as db:
+            user = db.execute(select(User).where(User.email == email)).scalar_one()
+            assert (user.role, user.is_active, user.email_verified) == ("admin", True, True)
+        again = subprocess.run(cmd, capture_output=True, text=True)
+        assert again.returncode != 0 and "already exists" in again.stderr
+    finally:
+        with Session(engine) as db, db.begin():
+            db.execute(delete(User).where(User.email == email))

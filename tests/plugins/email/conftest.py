@@ -5,14 +5,10 @@ import asyncio
 import email
 import re
 import socket
-import subprocess
-import sys
-import tempfile
 import threading
 import time
 from collections import deque
 from email import policy
-from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -128,39 +124,6 @@ def deliver(db, test_sessions, mailer):
 from tests.plugins.payments.conftest import (  # noqa: E402,F401  (fixtures, used by name)
     stripe_app, stripe_client, stripe_loaded, stripe_testapp,
 )
-
-
-def start_localstripe() -> tuple[subprocess.Popen, str]:
-    """localstripe on a free port, ``--from-scratch``: without it the server first loads
-    ``/tmp/localstripe.pickle``, which every localstripe on the machine rewrites on each change,
-    and dies on a half-written file when another test run is busy at the same moment."""
-    exe = Path(sys.executable).parent / "localstripe"
-    problems = []
-    for _ in range(3):
-        port = free_port()
-        log = tempfile.TemporaryFile()  # a pipe nobody reads would fill up and block the server
-        proc = subprocess.Popen([str(exe), "--port", str(port), "--from-scratch"], stdout=log,
-                                stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and proc.poll() is None:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                return proc, f"http://127.0.0.1:{port}"
-            except OSError:
-                time.sleep(0.1)
-        proc.kill()
-        proc.wait()
-        log.seek(0)
-        problems.append(f"exit {proc.returncode}: {log.read()[-500:]!r}")
-    raise RuntimeError("localstripe did not start: " + " | ".join(problems))
-
-
-@pytest.fixture(scope="session")
-def localstripe_url():
-    proc, url = start_localstripe()
-    yield url
-    proc.terminate()
-    proc.wait(timeout=10)
 
 
 @pytest.fixture

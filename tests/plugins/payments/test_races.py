@@ -2,24 +2,19 @@
 
 These run against their own freshly migrated database (real transactions, several
 connections at once), dropped at the end."""
-import threading
 import uuid
 
 import pytest
 import webtest
-from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.engine import make_url
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select
 
-from core import load, make_app
 from core.accounts.models import User
 from core.accounts.passwords import hash_password
 from core.catalog.models import Category, Product, Size, Variant
 from core.catalog.summary import refresh_products
-from core.migrate import upgrade
 from core.orders.models import Order
-from core.testing import ADDRESS, PG_ADMIN_URL, TEST_PASSWORD
-from tests.plugins.payments.conftest import confirm, stripe_ini
+from core.testing import ADDRESS, TEST_PASSWORD, all_at_once, committed_session, scratch_database
+from tests.plugins.payments.conftest import confirm, stripe_settings
 
 pytestmark = pytest.mark.postgresql_only
 
@@ -28,25 +23,12 @@ pytestmark = pytest.mark.postgresql_only
 def race_db(enabled_plugins, localstripe_url, db_kind):
     if db_kind != "postgresql":
         pytest.skip("PostgreSQL only")
-    name = f"agora_race_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-    settings, pm, plugins = load(stripe_ini(url, enabled_plugins, localstripe_url,
-                                            {"agora.db.pool_size": "10", "agora.db.max_overflow": "20"}), environ={})
-    upgrade(url, pm, plugins)
-    app = make_app(settings, pm, plugins)
-    yield url, app
-    app.registry["agora.engine"].dispose()
-    with admin.connect() as conn:
-        conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"), {"n": name})
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-    admin.dispose()
+    with scratch_database(enabled_plugins, stripe_settings(
+            localstripe_url, {"agora.db.pool_size": "10", "agora.db.max_overflow": "20"})) as (url, app):
+        yield url, app
 
 
-def committed(url):
-    return Session(create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1)), expire_on_commit=False)
+committed = committed_session
 
 
 def make_size(url, stock: int) -> int:
@@ -86,22 +68,6 @@ def authorized_intent(app, stripe_client, headers, size_id: int) -> str:
                               headers=headers).json["payment_intent_id"]
     confirm(stripe_client, intent)
     return intent
-
-
-def all_at_once(calls) -> list:
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(index, call):
-        barrier.wait()
-        results[index] = call()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
 
 
 def checkout_call(app, headers, intent):

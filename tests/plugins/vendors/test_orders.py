@@ -351,30 +351,11 @@ def race_app(enabled_plugins, db_kind, tmp_path_factory):
     """An app on its own freshly migrated PostgreSQL database, with real commits; dropped at the end."""
     if db_kind != "postgresql":
         pytest.skip("PostgreSQL only")
-    import uuid
+    from core.testing import scratch_database
 
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    from core import load, make_app
-    from core.migrate import upgrade
-    from core.testing import PG_ADMIN_URL, ini_for
-
-    name = f"agora_ship_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-    settings, pm, plugins = load(ini_for(url, enabled_plugins, {
-        "agora.media_dir": str(tmp_path_factory.mktemp("race-media")), "agora.db.pool_size": "5"}), environ={})
-    upgrade(url, pm, plugins)
-    app = make_app(settings, pm, plugins)
-    yield url, app
-    app.registry["agora.engine"].dispose()
-    with admin.connect() as conn:
-        conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"), {"n": name})
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-    admin.dispose()
+    with scratch_database(enabled_plugins, {"agora.media_dir": str(tmp_path_factory.mktemp("race-media")),
+                                            "agora.db.pool_size": "5"}) as (url, app):
+        yield url, app
 
 
 def _committed_two_vendor_orders(url: str, count: int) -> tuple[list, list[int]]:

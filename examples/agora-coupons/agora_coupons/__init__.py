@@ -1,0 +1,86 @@
+"""agora-coupons: discount codes for Agora, built only on Agora's public plugin contract.
+
+Enable it after the cart: ``agora.plugins = ... cart ... coupons``, then ``agora CONFIG migrate``.
+
+* managers create coupons (``/api/coupons/``): percentage or fixed amount off, minimum
+  subtotal, validity window, total and per-customer usage limits, optional restriction to
+  category or vendor slugs (the discount then applies to the matching lines only);
+* shoppers apply one code to their cart (``POST /api/cart/coupon/``, ``DELETE`` removes it);
+* ``agora_checkout_price`` takes the discount off (before tax; a percentage is rounded
+  half-up once per order), so the cart preview, the payment amount and the order agree;
+* ``agora_checkout_completed`` counts the use inside the order's transaction, race-free
+  (:mod:`agora_coupons.usage`); ``agora_order_cancelled`` gives it back when
+  ``agora.coupons.return_on_cancel`` is true (the default).
+
+Only these Agora modules are used: ``core.hooks``, ``core.db``, ``core.errors``,
+``core.validation``, ``core.openapi``, ``core.pagination``, ``core.money``,
+``core.orders.pricing``, ``core.catalog.models`` (read-only), ``core.plugins.PluginError`` and
+the cart plugin's public ``plugins.cart.api`` (hence ``requires``).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from config import Settings
+from core.hooks import hookimpl
+from core.plugins import PluginError
+from agora_coupons import models  # noqa: F401  (registers the tables on Base.metadata)
+from agora_coupons import usage
+from agora_coupons.services import SERVICES
+
+requires = ("cart",)
+agora_version = ">=0.1,<1"
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+RETURN_ON_CANCEL = "agora.coupons.return_on_cancel"
+
+
+def return_on_cancel(settings: Settings) -> bool:
+    """The ``agora.coupons.return_on_cancel`` setting (plugin keys arrive as ini strings)."""
+    raw = str(settings.get(RETURN_ON_CANCEL, "true")).strip().lower()
+    if raw not in ("true", "false", "1", "0", "yes", "no", "on", "off"):
+        raise PluginError(f"plugin 'coupons': {RETURN_ON_CANCEL} must be true or false, not {raw!r}")
+    return raw in ("true", "1", "yes", "on")
+
+
+@hookimpl
+def agora_settings_defaults():
+    return {RETURN_ON_CANCEL: "true"}
+
+
+@hookimpl
+def agora_includeme(config, settings):
+    return_on_cancel(settings)  # a bad value stops start-up with one line
+    for service in SERVICES:
+        config.add_cornice_service(service)
+
+
+@hookimpl
+def agora_migration_locations():
+    return [str(MIGRATIONS)]
+
+
+@hookimpl
+def agora_openapi_tags():
+    return [{"name": "coupons", "description": "Discount codes (plugin coupons, package agora-coupons)"}]
+
+
+@hookimpl
+def agora_checkout_validate(request, user):
+    usage.validate(request.db, user.id)
+
+
+@hookimpl
+def agora_checkout_price(request, user, lines, pricing):
+    usage.price(request.db, user.id, lines, pricing)
+
+
+@hookimpl
+def agora_checkout_completed(request, order):
+    usage.record_use(request.db, order)
+
+
+@hookimpl
+def agora_order_cancelled(request, order):
+    if return_on_cancel(request.registry.settings["agora.settings"]):
+        usage.release_use(request.db, order)
