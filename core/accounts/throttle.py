@@ -11,15 +11,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import delete, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import case, delete, select
 
 from core.accounts.models import AuthThrottle
-from core.db import utcnow
-
-
-def _insert(db):
-    return (postgresql.insert if db.get_bind().dialect.name == "postgresql" else sqlite.insert)(AuthThrottle)
+from core.db import dialect_insert, utcnow
 
 
 def retry_after(db, keys: list[tuple[str, int]], window: int) -> int | None:
@@ -41,10 +36,9 @@ def record_failure(db, keys: list[str], window: int) -> None:
     now = utcnow()
     window_start_cutoff = now - timedelta(seconds=window)
     for key in keys:
-        stmt = _insert(db).values(key=key, failures=1, window_start=now)
+        stmt = dialect_insert(db, AuthThrottle).values(key=key, failures=1, window_start=now)
         excluded = stmt.excluded
         # A window that has ended restarts at 1; otherwise count up.
-        from sqlalchemy import case
         stmt = stmt.on_conflict_do_update(
             index_elements=[AuthThrottle.key],
             set_={

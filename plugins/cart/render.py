@@ -22,7 +22,7 @@ from pyramid.threadlocal import get_current_request
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
 
-from core.catalog.models import Category, Product, Size, Variant, Vendor
+from core.catalog.models import Product, Size, Variant
 from core.catalog.serialize import product_summaries
 from core.money import format_minor
 from core.orders.checkout_types import CheckoutLine

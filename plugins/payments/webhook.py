@@ -24,7 +24,7 @@ from core.orders.models import Order
 from core.orders.payment import PaymentError
 from core.orders.services import cancel, capture, mark_refunded
 from core.orders.states import CANCELLABLE
-from plugins.payments.models import PaymentIntentRecord, ProcessedEvent
+from plugins.payments.models import ProcessedEvent
 
 log = logging.getLogger("agora.payments.webhook")
 

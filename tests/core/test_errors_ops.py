@@ -1,5 +1,4 @@
 """Every error has API.md's shape; operations services."""
-import pytest
 from openapi_spec_validator import validate
 
 
@@ -63,7 +62,6 @@ def test_health_is_503_when_the_database_is_unreachable(loaded):
 
 def test_an_unexpected_error_is_a_500_that_leaks_nothing(loaded, connection):
     import webtest
-    from sqlalchemy.orm import Session
 
     from core import make_app
 

@@ -11,7 +11,7 @@ import json
 import pytest
 from sqlalchemy import select
 
-from core.testing import ADDRESS, TEST_PASSWORD, sizes_of
+from core.testing import ADDRESS, TEST_PASSWORD
 from tests.hardening.conftest import isolated
 from tests.hardening.test_access_matrix import ROWS, _key
 

@@ -20,7 +20,7 @@ from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from core.hooks import hookimpl
-from core.testing import ADDRESS, PG_ADMIN_URL, sizes_of
+from core.testing import ADDRESS, PG_ADMIN_URL
 
 
 def _count(db, model, *where) -> int:

@@ -22,7 +22,6 @@ from urllib.parse import urlsplit
 import pytest
 import redis
 import webtest
-from kombu import Connection
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
