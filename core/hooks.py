@@ -207,4 +207,5 @@ def agora_product_visibility(query, request):
     """Return a SQLAlchemy boolean clause that public product queries must satisfy
     (e.g. "the vendor is approved"), or None.
 
-    Called while building every public catalog query; all returned clauses are AND-ed."""
+    Called while building every public catalog query; all returned clauses are AND-ed.  The
+    clause must not depend on who is asking: list counts are cached per catalog version."""

@@ -21,6 +21,7 @@ from core.accounts.models import User
 from core.accounts.passwords import hash_password
 from core.catalog.models import Category, Image, Product, Size, Variant, Vendor
 from core.catalog.slugs import slugify
+from core.catalog.version import bump
 from core.db import engine_from_settings, utcnow
 
 BATCH = 2000
@@ -60,6 +61,7 @@ def load_demo_data(settings, n_products: int, if_empty: bool = False, vendors: i
                 _products(conn, rng, done, size, leaves, vendor_ids, tag)
                 done += size
                 print(f"demo-data: {done}/{n_products} products ({time.monotonic() - started:.1f} s)", flush=True)
+            bump(conn)  # Core inserts bypass the session listener: tell running workers' caches
     finally:
         engine.dispose()
     return n_products

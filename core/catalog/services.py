@@ -9,6 +9,7 @@ from __future__ import annotations
 from cornice import Service
 from core.catalog import categories as tree
 from core.catalog.models import Product
+from core.catalog import version
 from core.catalog.queries import ProductFilters, count_of, filtered, ordered, public_products, with_labels
 from core.catalog.schemas import CategoryOut, ProductDetailOut, ProductListQuery, ProductSummaryOut, SlugPath
 from core.catalog.serialize import product_detail, product_summaries
@@ -50,6 +51,19 @@ def filters_from(request) -> ProductFilters:
 @products_svc.get(schema=In(querystring=ProductListQuery), validators=(validate,))
 @responds(200, ProductSummaryOut, paginated=True)
 def list_products(request):
+    """A page of the public catalog.
+
+    Everything a list page shows (summaries, prices, in-stock flags, count) changes only with
+    the catalog version, so whole pages are cached per worker under (version, URL): a hit costs
+    one primary-key lookup.  Stock numbers, which move without a version bump, appear only on
+    the product detail, which is not cached."""
+    db = request.db
+    current = version.current(db)
+    return version.cache_of(request, "pages").get_or_compute(
+        current, request.url, lambda: _list_page(request, current))
+
+
+def _list_page(request, current: int) -> dict:
     db = request.db
     filters = filters_from(request)
     query, rank = filtered(public_products(request), filters, db.get_bind().dialect.name)
@@ -58,7 +72,12 @@ def list_products(request):
     def fetch(offset, limit):
         return db.execute(with_labels(query).offset(offset).limit(limit)).unique().scalars().all()
 
-    return paginate(request, count_of(db, query), fetch, lambda rows: product_summaries(db, rows))
+    # The count is the expensive half of a list page: cached per worker, exact through the
+    # catalog version (see core.catalog.version).
+    key = (filters.category, filters.search, filters.min_price, filters.max_price, filters.vendor,
+           filters.in_stock)
+    count = version.cache_of(request, "counts").get_or_compute(current, key, lambda: count_of(db, query))
+    return paginate(request, count, fetch, lambda rows: product_summaries(db, rows))
 
 
 @product_svc.get(schema=In(path=SlugPath), validators=(validate,))
@@ -75,7 +94,9 @@ def get_product(request):
 @categories_svc.get()
 @responds(200, CategoryOut, many=True)
 def category_tree(request):
-    return tree.tree(tree.load_all(request.db))
+    db = request.db
+    return version.cache_of(request, "tree").get_or_compute(version.current(db), "tree",
+                                                            lambda: tree.tree(tree.load_all(db)))
 
 
 @category_svc.get(schema=In(path=SlugPath), validators=(validate,))
