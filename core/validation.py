@@ -29,6 +29,13 @@ MAX_JSON_DEPTH = 32
 MAX_ID = 2**31 - 1
 
 
+def Id(strict: bool = False, **kw):
+    """A database id: a positive 32-bit integer (larger ones would overflow the column: 400, not
+    500).  ``strict`` for JSON bodies (no "12" strings, no 1.0); path and query ids are text."""
+    field_class = StrictInteger if strict else fields.Integer
+    return field_class(validate=mm_validate.Range(min=1, max=MAX_ID), **kw)
+
+
 class BaseSchema(Schema):
     """Base for every input schema: unknown fields are dropped, never assigned."""
 

@@ -106,10 +106,6 @@ class Variant(Base):
 
     __table_args__ = (CheckConstraint("price IS NULL OR price >= 0", name="price_not_negative"),)
 
-    @property
-    def effective_price(self) -> int:
-        return self.price if self.price is not None else self.product.price
-
 
 class Size(Base):
     """A size of a variant: the unit that is bought and that has stock."""
@@ -127,6 +123,20 @@ class Size(Base):
     variant: Mapped[Variant] = relationship(back_populates="sizes", lazy="raise")
 
     __table_args__ = (CheckConstraint("stock >= 0", name="stock_not_negative"),)
+
+
+def unit_price(product: Product, variant: Variant) -> int:
+    """What a size of ``variant`` costs, in minor units: the variant's override, else the product's."""
+    return product.price if variant.price is None else variant.price
+
+
+def sellable_problem(size: Size, variant: Variant, product: Product, vendor: Vendor | None) -> str | None:
+    """Why the catalog no longer sells this size (stock aside), or None when it does."""
+    if not (product.is_active and variant.is_active and size.is_active):
+        return f"{product.name} ({variant.name}, {size.label}) is no longer sold."
+    if vendor is not None and vendor.status != "approved":
+        return f"{product.name} is not available from its vendor at the moment."
+    return None
 
 
 class Image(Base):

@@ -19,7 +19,7 @@ from typing import Sequence
 
 from sqlalchemy import inspect, select
 
-from core.catalog.models import Category, Image, Product, Size, Variant, Vendor
+from core.catalog.models import Category, Image, Product, Size, Variant, Vendor, unit_price
 from core.money import format_minor
 
 
@@ -99,7 +99,7 @@ def _variants_json(db, product: Product) -> list[dict]:
         "name": v.name,
         "hex_code": v.hex_code,
         "sku": v.sku,
-        "price": format_minor(product.price if v.price is None else v.price, currency),
+        "price": format_minor(unit_price(product, v), currency),
         "images": images[v.id],
         "sizes": sizes[v.id],
     } for v in variants]

@@ -1,7 +1,7 @@
 """Values exchanged through the checkout hooks (no logic here, so plugins can import it freely)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass
@@ -18,4 +18,3 @@ class CheckoutLine:
     variant_id: int = 0
     vendor_id: int | None = None
     category_id: int | None = None
-    extra: dict = field(default_factory=dict)

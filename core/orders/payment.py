@@ -6,7 +6,7 @@ provider; a test checks that both first-party providers implement every method h
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 
@@ -20,9 +20,7 @@ class Authorization:
     user_id: int
     lines: list[dict]  # [{"size_id", "quantity", "source_id"}] snapshot taken at intent creation
     shipping_address: dict
-    captured: bool = False  # manual provider: nothing to capture, the order waits for payment
-    pending: bool = False  # True: the order is placed in pending_payment (manual provider)
-    extra: dict = field(default_factory=dict)
+    pending: bool = False  # True: the order is placed in pending_payment, nothing to capture (manual)
 
 
 class PaymentError(Exception):

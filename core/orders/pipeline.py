@@ -28,14 +28,14 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
-from core.catalog.models import Size
+from core.catalog.models import Size, sellable_problem
 from core.catalog.summary import refresh_products
 from core.db import utcnow
 from core.errors import AgoraError
 from core.orders.checkout_types import CheckoutLine
 from core.orders.models import Order, OrderItem, OrderStatusChange
 from core.orders.payment import Authorization
-from core.orders.pricing import load_line_details, price_lines, sellable_problem
+from core.orders.pricing import load_line_details, price_lines
 
 
 class CheckoutRefused(AgoraError):
@@ -151,7 +151,7 @@ def lock_and_check_stock(db, lines: list[CheckoutLine], details: dict) -> set[in
     return emptied
 
 
-def restock(db, order: Order, items: list[OrderItem]) -> None:
+def restock(db, items: list[OrderItem]) -> None:
     """Return the units of ``items`` to stock (cancellation), locking sizes in id order."""
     by_size: dict[int, int] = defaultdict(int)
     for item in items:

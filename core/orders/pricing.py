@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from core.catalog.models import Product, Size, Variant, Vendor
+from core.catalog.models import Product, Size, Variant, Vendor, sellable_problem, unit_price
 from core.errors import AgoraError
 from core.money import round_half_up, to_minor
 from core.orders.checkout_types import CheckoutLine
@@ -76,14 +76,6 @@ def load_line_details(db, lines: list[CheckoutLine]) -> dict[int, tuple]:
     return {row[0].id: tuple(row) for row in rows}
 
 
-def sellable_problem(size, variant, product, vendor) -> str | None:
-    if not (product.is_active and variant.is_active and size.is_active):
-        return f"{product.name} ({variant.name}, {size.label}) is no longer sold."
-    if vendor is not None and vendor.status != "approved":
-        return f"{product.name} is not available from its vendor at the moment."
-    return None
-
-
 def price_lines(request, user, lines: list[CheckoutLine], details: dict | None = None) -> Pricing:
     """Fill each line's price fields from the catalog and compute the order's amounts."""
     settings = request.registry.settings["agora.settings"]
@@ -99,7 +91,7 @@ def price_lines(request, user, lines: list[CheckoutLine], details: dict | None =
         problem = sellable_problem(size, variant, product, vendor)
         if problem:
             raise AgoraError(400, problem, name="cart")
-        line.unit_price = variant.price if variant.price is not None else product.price
+        line.unit_price = unit_price(product, variant)
         line.product_id, line.variant_id = product.id, variant.id
         line.vendor_id, line.category_id = product.vendor_id, product.category_id
     pricing = Pricing(currency=currency, lines=lines, tax_rate=settings["agora.checkout.tax_rate"])

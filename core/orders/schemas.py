@@ -4,7 +4,7 @@ from __future__ import annotations
 from marshmallow import Schema, ValidationError, fields, validate
 
 from core.pagination import PageQuery
-from core.validation import MAX_ID, BaseSchema, TrimmedString
+from core.validation import BaseSchema, Id, TrimmedString
 
 # ISO 3166-1 alpha-2 codes (officially assigned).
 COUNTRIES = frozenset("""
@@ -53,20 +53,16 @@ class CheckoutIn(BaseSchema):
 class OrderListQuery(PageQuery):
     status = fields.String(validate=validate.OneOf(
         ["pending_payment", "paid", "processing", "shipped", "delivered", "cancelled", "refunded"]))
-    user = fields.Integer(strict=False, validate=validate.Range(min=1, max=MAX_ID))
+    user = Id()
 
 
 class OrderIdPath(BaseSchema):
-    id = fields.Integer(required=True, validate=validate.Range(min=1, max=MAX_ID))
+    id = Id(required=True)
 
 
 class StatusIn(BaseSchema):
     status = fields.String(required=True, validate=validate.Length(min=1, max=20))
     note = TrimmedString(load_default="", validate=validate.Length(max=500))
-
-
-class CancelIn(BaseSchema):
-    reason = TrimmedString(load_default="", validate=validate.Length(max=500))
 
 
 class PaymentIntentOut(Schema):

@@ -108,7 +108,7 @@ def checkout(request):
     # Commit the order before capturing: money is never taken for an order that does not exist.
     request.tm.commit()
     request.tm.begin()
-    if not authorization.pending and not authorization.captured:
+    if not authorization.pending:
         answer["payment"]["status"] = capture(request, provider, order_id)
     request.response.status = 201
     return answer
@@ -138,8 +138,10 @@ def _is_staff(user) -> bool:
     return user.role in ("manager", "admin")
 
 
-def _own_order(request, order_id: int) -> Order:
-    order = request.db.get(Order, order_id)
+def _own_order(request, order_id: int, lock: bool = False) -> Order:
+    """The order if the caller may see it (its buyer or staff), else 404; ``lock`` takes its row lock
+    in the same statement."""
+    order = request.db.get(Order, order_id, with_for_update=lock or None)
     if order is None or (order.user_id != request.user.id and not _is_staff(request.user)):
         raise not_found("No such order.", name="id")
     return order
@@ -169,16 +171,17 @@ def list_orders(request):
 @order_svc.get(schema=In(path=OrderIdPath), validators=(validate,), permission="authenticated")
 @responds(200, OrderOut)
 def get_order(request):
-    order = _own_order(request, request.validated["path"]["id"])
-    return order_json(load_orders(request.db, [order.id])[0])
+    orders = load_orders(request.db, [request.validated["path"]["id"]])
+    if not orders or (orders[0].user_id != request.user.id and not _is_staff(request.user)):
+        raise not_found("No such order.", name="id")
+    return order_json(orders[0])
 
 
 @cancel_svc.post(schema=In(path=OrderIdPath), validators=(validate,), permission="authenticated")
 @responds(200, OrderOut)
 @responds(502, description="The refund could not be made at the payment provider")
 def cancel_order(request):
-    order = _own_order(request, request.validated["path"]["id"])
-    request.db.refresh(order, with_for_update=True)
+    order = _own_order(request, request.validated["path"]["id"], lock=True)
     if order.status not in CANCELLABLE:
         raise AgoraError(409, f"An order that is {order.status} can no longer be cancelled.", name="status")
     if any(item.fulfillment_status == "shipped" for item in order.items):
@@ -198,7 +201,7 @@ def cancel(request, order: Order, note: str, settle: bool = True) -> None:
     old = order.status
     check_transition(old, "cancelled")
     pending = [i for i in items if i.fulfillment_status == "pending"]
-    pipeline.restock(request.db, order, pending)  # shipped units are gone; cancelled ones came back already
+    pipeline.restock(request.db, pending)  # shipped units are gone; cancelled ones came back already
     for item in pending:
         item.fulfillment_status = "cancelled"
     pipeline.record_status(request.db, order, "cancelled", note)
@@ -239,10 +242,9 @@ def mark_refunded(request, order: Order, amount: int, note: str) -> None:
 @responds(200, OrderOut)
 @responds(502, description="The refund of a cancellation could not be made at the payment provider")
 def move_status(request):
-    order = request.db.get(Order, request.validated["path"]["id"])
+    order = request.db.get(Order, request.validated["path"]["id"], with_for_update=True)
     if order is None:
         raise not_found("No such order.", name="id")
-    request.db.refresh(order, with_for_update=True)
     body = request.validated["body"]
     target, note = body["status"], body["note"]
     check_transition(order.status, target)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from sqlalchemy import delete, select
 
-from core.catalog.models import Product, Size, Variant, Vendor
+from core.catalog.models import Product, Size, Variant, Vendor, sellable_problem
 from core.db import utcnow
 from core.errors import AgoraError, not_found
 from core.db import dialect_insert
@@ -27,9 +27,8 @@ from plugins.cart.models import Cart, CartItem
 
 
 def is_sellable(size: Size, variant: Variant, product: Product, vendor: Vendor | None) -> bool:
-    """Whether the catalog still sells this size (stock aside)."""
-    return bool(product.is_active and variant.is_active and size.is_active
-                and (vendor is None or vendor.status == "approved"))
+    """Whether the catalog still sells this size (stock aside): core's rule, as a yes/no."""
+    return sellable_problem(size, variant, product, vendor) is None
 
 
 def ensure_cart(db, user_id: int) -> int:

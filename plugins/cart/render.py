@@ -22,18 +22,13 @@ from pyramid.threadlocal import get_current_request
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
 
-from core.catalog.models import Product, Size, Variant
+from core.catalog.models import Product, Size, Variant, unit_price
 from core.catalog.serialize import product_summaries
 from core.money import format_minor
 from core.orders.checkout_types import CheckoutLine
 from core.orders.pricing import price_lines
 from plugins.cart.items import ensure_cart, find_cart, is_sellable
 from plugins.cart.models import CartItem
-
-
-def unit_price(variant: Variant, product: Product) -> int:
-    """A size's price in minor units: its variant's override, else the product's price."""
-    return product.price if variant.price is None else variant.price
 
 
 def _item_rows(db, cart_id: int):
@@ -62,7 +57,7 @@ def cart_answer(db, user_id: int, currency: str, request=None) -> dict:
     items, subtotal, count = [], 0, 0
     buyable, details = [], {}
     for (item, size, variant, product), summary in zip(rows, summaries):
-        price = unit_price(variant, product)
+        price = unit_price(product, variant)
         line_total = price * item.quantity
         subtotal += line_total
         count += item.quantity

@@ -4,11 +4,11 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from core.catalog.schemas import ProductSummaryOut
-from core.validation import MAX_ID, BaseSchema, StrictInteger
+from core.validation import BaseSchema, Id, StrictInteger
 
 
 class CartAddIn(BaseSchema):
-    size_id = StrictInteger(required=True, validate=validate.Range(min=1, max=MAX_ID))
+    size_id = Id(strict=True, required=True)
     quantity = StrictInteger(load_default=1, validate=validate.Range(min=1, error="Must be at least 1."))
 
 
@@ -17,7 +17,7 @@ class CartUpdateIn(BaseSchema):
 
 
 class CartItemPath(BaseSchema):
-    item_id = fields.Integer(required=True, validate=validate.Range(min=1, max=MAX_ID))
+    item_id = Id(required=True)
 
 
 class CartVariantRef(Schema):

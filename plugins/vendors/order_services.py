@@ -13,6 +13,7 @@ from marshmallow import Schema, fields, validate as mm
 from core.catalog.models import Vendor
 from core.errors import AgoraError
 from core.openapi import responds
+from core.orders.schemas import OrderItemOut
 from core.pagination import PageQuery, paginate
 from core.validation import BaseSchema, In, TrimmedString, validate
 from plugins.vendors import onboarding, orders
@@ -39,20 +40,13 @@ class ShipIn(BaseSchema):
     carrier = TrimmedString(allow_none=True, validate=mm.Length(max=60))
 
 
-class VendorOrderLineOut(Schema):
-    id = fields.Integer()
-    product_id = fields.Integer()
-    product_name = fields.String()
-    variant_name = fields.String()
-    size_label = fields.String()
-    sku = fields.String()
-    unit_price = fields.String()
-    quantity = fields.Integer()
-    line_total = fields.String()
+class VendorOrderLineOut(OrderItemOut):
+    """The customer's order line, as a vendor sees its own (no vendor field: it is the caller)."""
+
     fulfillment_status = fields.String(validate=mm.OneOf(orders.FULFILLMENT_STATUSES))
-    tracking_number = fields.String(allow_none=True)
-    carrier = fields.String(allow_none=True)
-    shipped_at = fields.DateTime(allow_none=True)
+
+    class Meta:
+        exclude = ("vendor",)
 
 
 class ShipToOut(Schema):

@@ -17,12 +17,9 @@ from core.catalog.models import VENDOR_STATUSES
 from core.catalog.schemas import ProductDetailOut, ProductSummaryOut
 from core.catalog.slugs import is_valid_slug
 from core.pagination import PageQuery
-from core.validation import MAX_ID, Amount, BaseSchema, StrictInteger, TrimmedString
+from core.validation import MAX_ID, Amount, BaseSchema, Id, StrictInteger, TrimmedString
 
 
-def Id(**kw):
-    """A database id in a path or body: a positive 32-bit integer."""
-    return fields.Integer(validate=mm.Range(min=1, max=MAX_ID), **kw)
 
 
 def _image_url(value: str) -> None:

@@ -5,17 +5,16 @@ from marshmallow import Schema, fields, validate
 
 from core.catalog.schemas import ProductSummaryOut
 from core.pagination import PageQuery
-from core.validation import MAX_ID, BaseSchema, StrictInteger
+from core.validation import BaseSchema, Id, StrictInteger
 from plugins.wishlist.settings import MAX_BULK
 
-Id = lambda **kw: StrictInteger(validate=validate.Range(min=1, max=MAX_ID), **kw)  # noqa: E731
 IdList = lambda: fields.List(  # noqa: E731
-    Id(), required=True,
+    Id(strict=True), required=True,
     validate=validate.Length(min=1, max=MAX_BULK, error=f"Give between 1 and {MAX_BULK} ids."))
 
 
 class WishlistAddIn(BaseSchema):
-    product_id = Id(required=True)
+    product_id = Id(strict=True, required=True)
 
 
 class WishlistBulkAddIn(BaseSchema):
@@ -27,12 +26,12 @@ class WishlistBulkRemoveIn(BaseSchema):
 
 
 class WishlistMoveIn(BaseSchema):
-    size_id = Id(required=True)
+    size_id = Id(strict=True, required=True)
     quantity = StrictInteger(load_default=1, validate=validate.Range(min=1, error="Must be at least 1."))
 
 
 class WishlistEntryPath(BaseSchema):
-    id = fields.Integer(required=True, validate=validate.Range(min=1, max=MAX_ID))
+    id = Id(required=True)
 
 
 class WishlistQuery(PageQuery):
