@@ -11,6 +11,11 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 _EXPONENTS = {"JPY": 0, "KRW": 0, "VND": 0, "CLP": 0, "ISK": 0, "HUF": 2, "BHD": 3, "KWD": 3, "JOD": 3, "OMR": 3, "TND": 3}
 
 
+# Amounts are stored in 32-bit integer columns: a bigger amount is no price Agora can hold, so
+# every conversion refuses it (a 400 naming the field, never an overflow in the database).
+MAX_MINOR = 2**31 - 1
+
+
 def exponent(currency: str) -> int:
     return _EXPONENTS.get(currency.upper(), 2)
 
@@ -30,6 +35,8 @@ def to_minor(amount: Decimal | str | int, currency: str) -> int:
         raise ValueError("out of range") from None
     if scaled != whole:
         raise ValueError(f"at most {exponent(currency)} decimal places for {currency}")
+    if abs(whole) > MAX_MINOR:
+        raise ValueError(f"at most {format_minor(MAX_MINOR, currency)}")
     return int(scaled)
 
 

@@ -57,15 +57,17 @@ def public_products(request) -> Select:
 def filtered(query: Select, filters: ProductFilters, dialect: str) -> tuple[Select, list]:
     """Apply the filters; returns the query and the ORDER BY of the search rank (maybe empty).
 
-    The price range is variant-aware: a product matches when *some* active variant's price
-    lies in it, i.e. when ``[min_price, max_price]`` of the product overlaps the range."""
+    The price range, the ``price`` ordering and the card's ``price`` are one number: the
+    product's lowest active variant price (``products.min_price``, the "from" price the card
+    shows).  A product whose dearer variants fall in the range but whose card price does not is
+    not matched, so a storefront never shows a card outside the range the shopper asked for."""
     rank = []
     if filters.category:
         query = query.where(Product.category_id.in_(select(subtree_ids(filters.category).c.id)))
     if filters.vendor:
         query = query.where(VendorJoin.slug == filters.vendor)
     if filters.min_price is not None:
-        query = query.where(Product.max_price >= filters.min_price)
+        query = query.where(Product.min_price >= filters.min_price)
     if filters.max_price is not None:
         query = query.where(Product.min_price <= filters.max_price)
     if filters.in_stock is not None:

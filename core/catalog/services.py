@@ -23,7 +23,6 @@ products_svc = Service("products", "/api/products/", description="Browse and sea
 product_svc = Service("product", "/api/products/{slug}/", description="One product with variants and sizes")
 categories_svc = Service("categories", "/api/categories/", description="The category tree")
 category_svc = Service("category", "/api/categories/{slug}/", description="One category")
-MAX_PRICE_FILTER = 2**62
 
 
 def _minor(request, name: str):
@@ -32,8 +31,7 @@ def _minor(request, name: str):
         return None
     currency = request.registry.settings["agora.settings"]["agora.currency"]
     try:
-        # Clamped: a bound above any storable price is no bound (and SQLite cannot bind it).
-        return min(to_minor(amount, currency), MAX_PRICE_FILTER)
+        return to_minor(amount, currency)
     except ValueError as exc:
         raise AgoraError(400, f"Not a valid amount: {exc}.", name=name, location="querystring") from None
 

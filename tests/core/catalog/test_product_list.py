@@ -58,11 +58,30 @@ def test_category_filter_includes_sub_categories(testapp, shop):
     assert testapp.get("/api/products/?category=nope").json["count"] == 0
 
 
-def test_price_range_matches_any_active_variant_price(testapp, shop):
-    # blue-shirt sells at 25.00 and 60.00: it is in a 50-70 range though its list price is 25.00
-    assert slugs(testapp.get("/api/products/?min_price=50&max_price=70").json) == ["blue-shirt"]
+def test_price_range_filters_on_the_price_the_card_shows(testapp, shop):
+    # blue-shirt's card says 25.00 (its cheapest variant); its 60.00 variant must not pull the card
+    # into a 50-70 range, where the shopper would see a 25.00 card among 50-70 results.
+    assert slugs(testapp.get("/api/products/?min_price=50&max_price=70").json) == []
+    assert slugs(testapp.get("/api/products/?min_price=20&max_price=30").json) == ["blue-shirt"]
     assert slugs(testapp.get("/api/products/?max_price=5").json) == ["cap"]
-    assert set(slugs(testapp.get("/api/products/?min_price=40.5").json)) == {"blue-shirt", "oxford-shirt"}
+    assert slugs(testapp.get("/api/products/?min_price=40.5").json) == ["oxford-shirt"]
+    for answer in (testapp.get("/api/products/?min_price=24&max_price=46").json,
+                   testapp.get("/api/products/?min_price=25&max_price=25").json):
+        for card in answer["results"]:
+            assert 24 <= float(card["price"]) <= 46  # noqa: the card's price is inside the range asked for
+
+
+@pytest.mark.parametrize("name", ["min_price", "max_price"])
+@pytest.mark.parametrize("value", ["1e309", "4.23e16", "21474836.48", "99999999999"])
+def test_price_bounds_beyond_any_storable_price_are_a_400_naming_the_parameter(testapp, shop, name, value):
+    answer = testapp.get(f"/api/products/?{name}={value}", status=400).json
+    assert answer["status"] == "error"
+    assert [(e["location"], e["name"]) for e in answer["errors"]] == [("querystring", name)]
+
+
+def test_the_largest_storable_price_is_a_valid_bound(testapp, shop):
+    assert testapp.get("/api/products/?min_price=21474836.47").json["count"] == 0
+    assert testapp.get("/api/products/?max_price=21474836.47").json["count"] == 3
 
 
 def test_vendor_and_in_stock_filters(testapp, shop):
@@ -111,6 +130,7 @@ def test_page_size_above_the_cap_is_capped(testapp, make_category, make_product)
 
 @pytest.mark.parametrize("query, name", [
     ("page_size=0", "page_size"), ("page_size=x", "page_size"), ("page=0", "page"), ("page=abc", "page"),
+    ("page=99999999999999999999", "page"), ("page=2147483648", "page"),
     ("min_price=abc", "min_price"), ("max_price=-1", "max_price"), ("min_price=1.234", "min_price"),
     ("max_price=NaN", "max_price"), ("in_stock=maybe", "in_stock"), ("ordering=id", "ordering"),
     ("ordering=-popularity", "ordering"),
