@@ -7,6 +7,9 @@ import re
 import time
 import uuid
 
+from pyramid_retry import is_error_retryable
+from sqlalchemy import inspect as sa_inspect
+
 from core.errors import single
 
 log = logging.getLogger("agora.request")
@@ -26,6 +29,21 @@ def request_tween_factory(handler, registry):
     log_requests = settings["agora.log_requests"]
 
     def tween(request):
+        try:
+            return handle(request)
+        except Exception as exc:
+            # Nothing may leave Agora as the server's HTML 500: whatever escaped the error views
+            # (a tween below, a commit hook) is answered in the API's shape.  A retryable error
+            # with attempts left goes up to pyramid_retry, which runs the request again.
+            if is_error_retryable(request, exc):
+                raise
+            log.exception("error outside the views (request id %s)", getattr(request, "request_id", "-"))
+            response = single(500, "An internal error occurred. It has been logged.")
+            request.__dict__.setdefault("request_id", uuid.uuid4().hex)
+            _decorate(request, response, origins)
+            return response
+
+    def handle(request):
         started = time.perf_counter()
         incoming = request.headers.get("X-Request-ID", "")
         request.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
@@ -44,15 +62,27 @@ def request_tween_factory(handler, registry):
         _decorate(request, response, origins)
         if log_requests:
             route = request.matched_route.pattern if getattr(request, "matched_route", None) else "-"
-            user = request.__dict__.get("user")
             log.info(json.dumps({
                 "request_id": request.request_id, "method": request.method, "route": route,
                 "status": response.status_code, "duration_ms": round((time.perf_counter() - started) * 1000, 2),
-                "user_id": user.id if user is not None else None,
+                "user_id": user_id_of(request),
             }))
         return response
 
     return tween
+
+
+def user_id_of(request) -> int | None:
+    """The id of the request's user, if it was loaded, without touching the database.
+
+    By the time the log line is written the request's transaction may have been aborted and
+    its session closed (an IntegrityError answered 409): reading ``user.id`` then would try to
+    refresh a detached instance.  The identity key is kept on the instance state itself."""
+    user = request.__dict__.get("user")
+    if user is None:
+        return None
+    identity = sa_inspect(user).identity
+    return identity[0] if identity else None
 
 
 def _decorate(request, response, origins):

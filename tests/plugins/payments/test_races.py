@@ -23,8 +23,10 @@ pytestmark = pytest.mark.postgresql_only
 def race_db(enabled_plugins, localstripe_url, db_kind):
     if db_kind != "postgresql":
         pytest.skip("PostgreSQL only")
+    # The access log is on, as in production: its line is written after a lost race's abort.
     with scratch_database(enabled_plugins, stripe_settings(
-            localstripe_url, {"agora.db.pool_size": "10", "agora.db.max_overflow": "20"})) as (url, app):
+            localstripe_url, {"agora.db.pool_size": "10", "agora.db.max_overflow": "20",
+                              "agora.log_requests": "true"})) as (url, app):
         yield url, app
 
 
