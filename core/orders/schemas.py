@@ -47,7 +47,18 @@ class PaymentIntentIn(BaseSchema):
 
 class CheckoutIn(BaseSchema):
     payment_intent_id = fields.String(required=True, validate=validate.Length(min=1, max=120))
-    shipping_address = fields.Nested(ShippingAddress, required=True)
+    shipping_address = fields.Nested(ShippingAddress, metadata={"description": (
+        "Optional. The order ships to the address the payment intent was created with (the same "
+        "address the Stripe webhook path uses). When sent, it must be that address (compared "
+        "ignoring case and spacing); a different one is refused with 409 on `shipping_address`: "
+        "create a new payment intent to change the address.")})
+
+
+def same_address(a: dict, b: dict) -> bool:
+    """Two loaded shipping addresses name the same place (case and runs of spaces ignored)."""
+    def norm(address: dict) -> dict:
+        return {key: " ".join(str(address.get(key) or "").split()).casefold() for key in ShippingAddress().fields}
+    return norm(a) == norm(b)
 
 
 class OrderListQuery(PageQuery):

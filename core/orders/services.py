@@ -17,7 +17,7 @@ from core.orders import pipeline
 from core.orders.models import Order, OrderItem
 from core.orders.payment import PaymentError
 from core.orders.schemas import (
-    CheckoutIn, OrderIdPath, OrderListQuery, OrderOut, PaymentIntentIn, PaymentIntentOut, StatusIn,
+    CheckoutIn, OrderIdPath, OrderListQuery, OrderOut, PaymentIntentIn, PaymentIntentOut, StatusIn, same_address,
 )
 from core.orders.serialize import load_orders, order_json
 from core.orders.states import CANCELLABLE, check_transition
@@ -81,6 +81,8 @@ def create_payment_intent(request):
 
 @checkout_svc.post(schema=In(body=CheckoutIn), validators=(validate,), permission="authenticated")
 @responds(201, OrderOut)
+@responds(409, description="Out of stock (the authorization is released), prices changed, or a "
+                           "`shipping_address` other than the payment intent's")
 @responds(402, description="The payment is not authorized")
 @responds(502, description="The payment provider is unavailable; retry")
 def checkout(request):
@@ -97,6 +99,12 @@ def checkout(request):
         authorization = provider.authorization(request, user=user, reference=reference)
     except PaymentError as exc:
         raise AgoraError(exc.status, str(exc), name="payment_intent_id") from None
+    address = request.validated["body"].get("shipping_address")
+    if address is not None and not same_address(address, authorization.shipping_address):
+        # Refused, not silently replaced: the amount and the provider's record were made for the
+        # intent's address.  The authorization stays, so a corrected request can still succeed.
+        raise AgoraError(409, "This is not the address the payment was created for; create a new "
+                              "payment intent to ship elsewhere.", name="shipping_address")
     try:
         order = pipeline.place_order(request, user, provider, authorization)
     except AgoraError:

@@ -167,3 +167,32 @@ def test_order_list_is_own_newest_first_and_staff_see_all(testapp, placed, make_
                         headers=auth_headers(manager)).json
     assert [o["id"] for o in staff["results"]] == [order["id"]]
     testapp.get("/api/orders/?status=nonsense", headers=headers, status=400)
+
+
+def test_checkout_with_another_address_is_refused_naming_shipping_address(testapp, db, shopper, make_product):
+    user, headers = shopper
+    size = sizes_of(db, make_product(stock=5))[0]
+    add(testapp, headers, size, 1)
+    intent = pay(testapp, headers).json["payment_intent_id"]
+    elsewhere = {**ADDRESS, "line1": "1 Other Road", "city": "Paris", "country": "FR"}
+    error = testapp.post_json("/api/orders/checkout/", {"payment_intent_id": intent, "shipping_address": elsewhere},
+                              headers=headers, status=409).json
+    assert [(e["location"], e["name"]) for e in error["errors"]] == [("body", "shipping_address")]
+    db.expire_all()
+    assert db.get(Size, size.id).stock == 5  # nothing placed
+    assert testapp.get("/api/orders/", headers=headers).json["count"] == 0
+    # the same address, spelled with other case and spacing, is the intent's address; so is none at all
+    spelled = {**ADDRESS, "name": "  ada   LOVELACE ", "country": "gb"}
+    order = testapp.post_json("/api/orders/checkout/", {"payment_intent_id": intent, "shipping_address": spelled},
+                              headers=headers, status=201).json
+    assert order["shipping_address"]["name"] == ADDRESS["name"] and order["shipping_address"]["city"] == "London"
+
+
+def test_checkout_without_an_address_ships_to_the_intents_address(testapp, db, shopper, make_product):
+    user, headers = shopper
+    size = sizes_of(db, make_product(stock=5))[0]
+    add(testapp, headers, size, 1)
+    intent = pay(testapp, headers).json["payment_intent_id"]
+    order = testapp.post_json("/api/orders/checkout/", {"payment_intent_id": intent}, headers=headers,
+                              status=201).json
+    assert order["shipping_address"]["line1"] == ADDRESS["line1"]
