@@ -11,6 +11,7 @@ secret stops start-up with one line naming the variable.
 """
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -43,6 +44,24 @@ def as_list(value: Any) -> list[str]:
     if isinstance(value, (list, tuple)):
         return [str(v) for v in value]
     return [part for part in str(value).replace(",", " ").split() if part]
+
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def as_networks(value: Any) -> list[Network]:
+    """``"10.0.0.0/8 192.168.1.7"`` → networks; a malformed entry is a settings error."""
+    parts = value if isinstance(value, (list, tuple)) else str(value).replace(",", " ").split()
+    networks = []
+    for part in parts:
+        if isinstance(part, (ipaddress.IPv4Network, ipaddress.IPv6Network)):
+            networks.append(part)
+            continue
+        try:
+            networks.append(ipaddress.ip_network(str(part).strip(), strict=False))
+        except ValueError:
+            raise ValueError(f"not an IP address or network: {part!r}") from None
+    return networks
 
 
 def as_decimal(value: Any) -> Decimal:
@@ -99,9 +118,14 @@ CORE_KEYS = [
     Key("agora.media_url", "/media/", str, "AGORA_MEDIA_URL"),
     Key("agora.verification_ttl", 48 * 3600, int),
     Key("agora.reset_ttl", 3600, int),
+    # Login throttling (README › Login throttling): failures per account, per client address
+    # (accounts that logged in from that address before are exempt from the address limit).
     Key("agora.throttle.account_failures", 5, int),
-    Key("agora.throttle.address_failures", 20, int),
+    Key("agora.throttle.address_failures", 50, int),
     Key("agora.throttle.window", 15 * 60, int),
+    Key("agora.throttle.known_address_days", 30, int),
+    # The load balancers in front of Agora: only their X-Forwarded-For is believed (core.client).
+    Key("agora.trusted_proxies", [], as_networks, "AGORA_TRUSTED_PROXIES"),
     # Mail-sending requests (password reset, resend verification) per email / per address per window.
     Key("agora.throttle.mail_per_account", 5, int),
     Key("agora.throttle.mail_per_address", 20, int),

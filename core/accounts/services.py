@@ -93,7 +93,7 @@ def throttle_mail(request, purpose: str, email: str) -> None:
     settings = _settings(request)
     window = settings["agora.throttle.window"]
     keys = [(f"{purpose}-account:{email.strip().lower()}", settings["agora.throttle.mail_per_account"]),
-            (f"{purpose}-address:{request.client_addr or '-'}", settings["agora.throttle.mail_per_address"])]
+            (f"{purpose}-address:{request.client_ip}", settings["agora.throttle.mail_per_address"])]
     wait = throttle.retry_after(request.db, keys, window)
     if wait:
         raise AgoraError(429, f"Too many requests; try again in {wait} seconds.", name="email",
@@ -115,9 +115,22 @@ def resend_verification(request):
 
 
 def _throttle_keys(request, email: str) -> list[tuple[str, int]]:
+    """The limits a login of ``email`` from this client is held to (README › Login throttling).
+
+    The address limit (against password spraying: few guesses at many accounts from one place)
+    is skipped for an account that signed in from this address before, so one office or carrier
+    NAT cannot be locked out of its own accounts by a sprayer behind the same address.  Whether
+    it applies depends on history only, never on the password given: a throttled client learns
+    nothing about a password by the answer (429 for right and wrong alike)."""
     settings = _settings(request)
-    return [(f"account:{email}", settings["agora.throttle.account_failures"]),
-            (f"address:{request.client_addr or '-'}", settings["agora.throttle.address_failures"])]
+    keys = [(f"account:{email}", settings["agora.throttle.account_failures"])]
+    if not throttle.is_known(request.db, _known_key(request, email), settings["agora.throttle.known_address_days"]):
+        keys.append((f"address:{request.client_ip}", settings["agora.throttle.address_failures"]))
+    return keys
+
+
+def _known_key(request, email: str) -> str:
+    return f"known:{email}@{request.client_ip}"
 
 
 @login_svc.post(schema=In(body=LoginIn), validators=(validate,))
@@ -143,6 +156,7 @@ def login(request):
     if not user.is_active:
         raise AgoraError(403, "This account is disabled.", name="email")
     throttle.clear(request.db, keys[0][0])
+    throttle.mark_known(request.db, _known_key(request, email))
     return sessions.start(request, user)
 
 

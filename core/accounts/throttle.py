@@ -6,6 +6,10 @@ successful login clears the account's counter, not the address's); the services 
 mail (password reset, resend verification) count every request, whether the address
 belongs to an account or not, so the answer says nothing about which emails exist.  The
 counters are upserted, so concurrent events from several worker processes all count.
+
+The same table remembers (account, address) pairs that signed in successfully (``known:``
+keys, ``window_start`` = the last success), which the login throttle uses to spare them the
+per-address limit.
 """
 from __future__ import annotations
 
@@ -53,3 +57,17 @@ def record_failure(db, keys: list[str], window: int) -> None:
 
 def clear(db, key: str) -> None:
     db.execute(delete(AuthThrottle).where(AuthThrottle.key == key))
+
+
+def mark_known(db, key: str) -> None:
+    """Remember a successful sign-in for ``key`` (now)."""
+    now = utcnow()
+    stmt = dialect_insert(db, AuthThrottle).values(key=key, failures=0, window_start=now)
+    db.execute(stmt.on_conflict_do_update(index_elements=[AuthThrottle.key], set_={"window_start": now}))
+
+
+def is_known(db, key: str, days: int) -> bool:
+    """Whether ``key`` signed in successfully within the last ``days`` days."""
+    since = utcnow() - timedelta(days=days)
+    return db.execute(select(AuthThrottle.key).where(AuthThrottle.key == key, AuthThrottle.window_start >= since)
+                      ).first() is not None

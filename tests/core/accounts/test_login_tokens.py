@@ -43,7 +43,7 @@ def test_repeated_failures_are_throttled_with_retry_after(testapp, customer):
 
 
 def test_failures_from_one_address_are_throttled_across_accounts(testapp, make_user):
-    for i in range(20):
+    for i in range(50):
         testapp.post_json("/api/auth/login/", {"email": f"nobody{i}@example.com", "password": "wrong-password"},
                           status=401)
     user = make_user()
