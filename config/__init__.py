@@ -1,4 +1,8 @@
 """Settings schema and loading: ini keys, environment overrides, validation."""
-from config.settings import Settings, SettingsError, load_settings
+from config.settings import (
+    Key, Settings, SettingsError, as_bool, as_decimal, as_list, env_name, load_settings, non_negative_int,
+    positive_int,
+)
 
-__all__ = ["Settings", "SettingsError", "load_settings"]
+__all__ = ["Key", "Settings", "SettingsError", "as_bool", "as_decimal", "as_list", "env_name", "load_settings",
+           "non_negative_int", "positive_int"]

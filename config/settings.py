@@ -1,9 +1,14 @@
 """Turn the ini file and the environment into one validated settings object.
 
-Every key Agora core reads is declared once in ``CORE_KEYS`` with its type, its default and
-the environment variable that overrides it.  Plugins add their own keys through the
-``agora_settings_defaults`` hook; their values stay in ``Settings.raw`` (strings, as in the
-ini) and each plugin coerces its own.
+Every key Agora core reads is declared once in ``CORE_KEYS`` with its type and default; a
+plugin declares its own the same way through the ``agora_settings_keys`` hook, and both are
+validated here, at start-up, with the same one-line errors.  ``settings[key]`` is the typed
+value.  Keys nobody declared (``agora_settings_defaults``, free-form ini lines) stay strings.
+
+Every key can be overridden by an environment variable named after it: upper-case, dots and
+dashes become underscores (``agora.payouts.hold_days`` → ``AGORA_PAYOUTS_HOLD_DAYS``).  A key
+may also name an explicit variable of the operating contract (``STRIPE_API_KEY``); that one
+wins over the derived name, which wins over the ini file, which wins over the default.
 
 In production (``agora.env = production``) secrets and addresses are taken only from the
 environment: a value for them written in the ini file is refused, a missing or default
@@ -89,13 +94,44 @@ def as_currency(value: Any) -> str:
     return text
 
 
+def env_name(key: str) -> str:
+    """The environment variable that overrides ``key``: ``agora.cart.max_quantity`` →
+    ``AGORA_CART_MAX_QUANTITY``."""
+    return key.upper().replace(".", "_").replace("-", "_")
+
+
 @dataclass(frozen=True)
 class Key:
+    """One setting: its name, default, type (a function from the ini/env text to the value,
+    raising ValueError with a readable reason) and, for the operating contract's names, the
+    explicit environment variable.  ``secret`` keys are read only from the environment in
+    production."""
+
     name: str
     default: Any
     coerce: Callable[[Any], Any] = str
     env: str | None = None
     secret: bool = False  # production: only from the environment, never the file
+
+    @property
+    def env_names(self) -> list[str]:
+        derived = env_name(self.name)
+        return [self.env, derived] if self.env and self.env != derived else [derived]
+
+
+def positive_int(value: Any) -> int:
+    """An integer of at least 1 (``as a type for Key``)."""
+    number = int(str(value).strip())
+    if number < 1:
+        raise ValueError(f"must be a positive integer, not {value!r}")
+    return number
+
+
+def non_negative_int(value: Any) -> int:
+    number = int(str(value).strip())
+    if number < 0:
+        raise ValueError(f"must be 0 or more, not {value!r}")
+    return number
 
 
 CORE_KEYS = [
@@ -177,25 +213,37 @@ def load_settings(
     ini: Mapping[str, Any],
     environ: Mapping[str, str] | None = None,
     extra_defaults: Mapping[str, Any] | None = None,
+    extra_keys: list[Key] | None = None,
 ) -> Settings:
     """Validate ``ini`` (the ``[app:main]`` section) overlaid with ``environ``.
 
     ``extra_defaults`` are plugin defaults (from ``agora_settings_defaults``); the ini wins
-    over them.  Raises :class:`SettingsError` with one line on the first problem found.
+    over them.  ``extra_keys`` are the plugins' declared keys (``agora_settings_keys``), typed
+    and validated like core's.  Raises :class:`SettingsError` with one line on the first
+    problem found.
     """
     environ = os.environ if environ is None else environ
     raw: dict[str, Any] = dict(extra_defaults or {})
     raw.update(ini)
+    for name in list(raw):  # undeclared keys are overridable by their derived name as well
+        if environ.get(env_name(name)) not in (None, ""):
+            raw[name] = environ[env_name(name)]
     # Also accept the conventional sqlalchemy.url spelling.
     if "sqlalchemy.url" in raw and "agora.database_url" not in raw:
         raw["agora.database_url"] = raw["sqlalchemy.url"]
-    production = str(raw.get("agora.env", "development")).strip() == "production"
+    production = str(environ.get("AGORA_ENV") or raw.get("agora.env", "development")).strip() == "production"
     values: dict[str, Any] = {}
-    for key in CORE_KEYS:
-        from_env = environ.get(key.env) if key.env else None
+    declared = list(CORE_KEYS)
+    core_names = {key.name for key in CORE_KEYS}
+    for key in extra_keys or []:
+        if key.name in core_names:
+            raise SettingsError(f"setting {key.name} is core's; a plugin cannot declare it again")
+        declared.append(key)
+    for key in declared:
+        from_env = next((environ[n] for n in key.env_names if environ.get(n) not in (None, "")), None)
         if production and key.secret and key.name in ini and ini[key.name] not in ("", None):
             raise SettingsError(
-                f"{key.name} must not be written in a production ini file: set {key.env} in the environment"
+                f"{key.name} must not be written in a production ini file: set {key.env_names[0]} in the environment"
             )
         if from_env not in (None, ""):
             value = from_env

@@ -22,7 +22,8 @@ def load(ini: dict, environ=None) -> tuple[Settings, object, list]:
     defaults: dict = {}
     for extra in reversed(pm.hook.agora_settings_defaults()):
         defaults.update(extra or {})
-    return load_settings(ini, environ, extra_defaults=defaults), pm, loaded
+    keys = [key for declared in reversed(pm.hook.agora_settings_keys()) for key in declared or ()]
+    return load_settings(ini, environ, extra_defaults=defaults, extra_keys=keys), pm, loaded
 
 
 def make_app(settings: Settings, pm, loaded, *, dbsession_factory=None):

@@ -32,6 +32,18 @@ def agora_settings_defaults():
 
 
 @hookspec
+def agora_settings_keys():
+    """Return the plugin's settings as a list of :class:`config.Key` (name, default, type).
+
+    Called once at start-up.  Core validates them with its own keys: a bad value stops
+    start-up with one line naming the key, and ``settings[name]`` is the typed value.  Each
+    key can be overridden by the environment variable named after it
+    (``agora.cart.max_quantity`` → ``AGORA_CART_MAX_QUANTITY``).  No transaction.
+
+    Example: ``return [Key("agora.cart.max_quantity", 99, positive_int)]``."""
+
+
+@hookspec
 def agora_includeme(config, settings):
     """Register the plugin's routes, Cornice services, views, request methods and tweens.
 

@@ -23,13 +23,12 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 @hookimpl
-def agora_settings_defaults():
-    return dict(cart_settings.DEFAULTS)
+def agora_settings_keys():
+    return cart_settings.KEYS
 
 
 @hookimpl
 def agora_includeme(config, settings):
-    cart_settings.max_quantity(settings)  # a bad value stops start-up with one line
     for service in SERVICES:
         config.add_cornice_service(service)
 

@@ -1,18 +1,15 @@
-"""The cart's settings: ``agora.cart.max_quantity`` (most of one size in a cart, default 99)."""
+"""The cart's settings, declared as typed keys (validated by core at start-up).
+
+``agora.cart.max_quantity`` (env ``AGORA_CART_MAX_QUANTITY``): most of one size in a cart, default 99.
+"""
 from __future__ import annotations
 
-from core.plugins import PluginError
+from config import Key, positive_int
 
-DEFAULTS = {"agora.cart.max_quantity": "99"}
+MAX_QUANTITY = "agora.cart.max_quantity"
+KEYS = [Key(MAX_QUANTITY, 99, positive_int)]
 
 
 def max_quantity(settings) -> int:
-    """The configured maximum, a positive integer (plugin keys arrive as ini strings)."""
-    raw = settings.get("agora.cart.max_quantity", DEFAULTS["agora.cart.max_quantity"])
-    try:
-        value = int(str(raw).strip())
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise PluginError(f"plugin 'cart': agora.cart.max_quantity must be a positive integer, not {raw!r}")
-    return value
+    """The configured maximum of one size in a cart (a positive integer, checked at start-up)."""
+    return settings[MAX_QUANTITY]

@@ -28,13 +28,12 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 @hookimpl
-def agora_settings_defaults():
-    return dict(wishlist_settings.DEFAULTS)
+def agora_settings_keys():
+    return wishlist_settings.KEYS
 
 
 @hookimpl
 def agora_includeme(config, settings):
-    wishlist_settings.max_items(settings)  # a bad value stops start-up with one line
     for service in SERVICES:
         config.add_cornice_service(service)
     if "cart" in settings.plugins:

@@ -1,18 +1,15 @@
-"""The wishlist's settings: ``agora.wishlist.max_items`` (entries per user, default 500)."""
+"""The wishlist's settings, declared as typed keys (validated by core at start-up).
+
+``agora.wishlist.max_items`` (env ``AGORA_WISHLIST_MAX_ITEMS``): entries per user, default 500.
+"""
 from __future__ import annotations
 
-from core.plugins import PluginError
+from config import Key, positive_int
 
-DEFAULTS = {"agora.wishlist.max_items": "500"}
+MAX_ITEMS = "agora.wishlist.max_items"
+KEYS = [Key(MAX_ITEMS, 500, positive_int)]
 MAX_BULK = 100  # ids in one bulk-add or bulk-remove body
 
 
 def max_items(settings) -> int:
-    raw = settings.get("agora.wishlist.max_items", DEFAULTS["agora.wishlist.max_items"])
-    try:
-        value = int(str(raw).strip())
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise PluginError(f"plugin 'wishlist': agora.wishlist.max_items must be a positive integer, not {raw!r}")
-    return value
+    return settings[MAX_ITEMS]
