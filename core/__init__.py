@@ -10,6 +10,7 @@ import logging
 from pyramid.config import Configurator
 
 from config import Settings, load_settings
+from core import registry
 from core.plugins import build_plugin_manager
 
 log = logging.getLogger("agora")
@@ -28,14 +29,14 @@ def load(ini: dict, environ=None) -> tuple[Settings, object, list]:
 
 def make_app(settings: Settings, pm, loaded, *, dbsession_factory=None):
     """Build the WSGI application.  ``dbsession_factory`` lets tests hand in their session."""
-    config = Configurator(settings={"agora.settings": settings, "retry.attempts": 3})
-    config.registry["agora.plugin_manager"] = pm
-    config.registry["agora.plugins"] = loaded
+    config = Configurator(settings={**registry.configurator_settings(settings), "retry.attempts": 3})
+    registry.attach(config, pm, loaded)
     if dbsession_factory is not None:
         config.registry["agora.dbsession_factory"] = dbsession_factory
     config.add_renderer("json", "core.jsonutil.OrjsonRenderer")
     config.include("cornice")
     config.commit()  # our error views below replace the ones cornice registers
+    config.include("core.registry")
     config.include("core.db")
     config.include("core.security")
     config.include("core.errors")

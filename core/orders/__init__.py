@@ -3,10 +3,10 @@
 
 def includeme(config):
     from core.orders.services import PAYMENT_SERVICES, SERVICES
+    from core.registry import hooks_of, set_payment_provider, settings_of
 
-    settings = config.registry.settings["agora.settings"]
-    provider = config.registry["agora.plugin_manager"].hook.agora_payment_provider(settings=settings)
-    config.registry["agora.payment_provider"] = provider
+    provider = hooks_of(config.registry).agora_payment_provider(settings=settings_of(config.registry))
+    set_payment_provider(config.registry, provider)
     services = SERVICES + (PAYMENT_SERVICES if provider is not None else [])
     for service in services:
         config.add_cornice_service(service)
