@@ -149,9 +149,6 @@ CORE_KEYS = [
     Key("agora.checkout.free_shipping_over", None, lambda v: None if v in (None, "") else as_decimal(v)),
     Key("agora.checkout.tax_rate", Decimal("0"), as_decimal),
     Key("agora.max_body_size", 1024 * 1024, int),
-    Key("agora.max_upload_size", 5 * 1024 * 1024, int),
-    Key("agora.media_dir", "var/media", str, "AGORA_MEDIA_DIR"),
-    Key("agora.media_url", "/media/", str, "AGORA_MEDIA_URL"),
     Key("agora.verification_ttl", 48 * 3600, int),
     Key("agora.reset_ttl", 3600, int),
     # Login throttling (README › Login throttling): failures per account, per client address

@@ -44,6 +44,15 @@ def agora_settings_keys():
 
 
 @hookspec
+def agora_body_limits(settings):
+    """Return ``[(path_regex, max_bytes), ...]``: routes of this plugin that take bodies larger
+    than ``agora.max_body_size`` (an upload), with their own limit.
+
+    Called once at start-up; the request tween answers 413 beyond the limit of the first
+    pattern that matches the path (``re.search``), before any view runs.  No transaction."""
+
+
+@hookspec
 def agora_includeme(config, settings):
     """Register the plugin's routes, Cornice services, views, request methods and tweens.
 
@@ -193,27 +202,7 @@ def agora_order_refunded(request, order, amount):
     """Money was returned for an order (``amount`` in minor units).  In the recording transaction."""
 
 
-# --------------------------------------------------------------------------- vendors
-@hookspec
-def agora_vendor_applied(request, vendor):
-    """A user applied to become a vendor.  In the application's transaction."""
-
-
-@hookspec
-def agora_vendor_approved(request, vendor):
-    """A manager approved a vendor application.  In the approval transaction."""
-
-
-@hookspec
-def agora_vendor_rejected(request, vendor, reason):
-    """A manager rejected a vendor application.  In the rejection transaction."""
-
-
-@hookspec
-def agora_vendor_suspended(request, vendor, reason):
-    """A manager suspended a vendor; its products disappear from the public catalog."""
-
-
+# --------------------------------------------------------------------------- catalog
 @hookspec
 def agora_product_visibility(query, request):
     """Return a SQLAlchemy boolean clause that public product queries must satisfy

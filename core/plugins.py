@@ -5,7 +5,9 @@ plugins are registered there exactly like a third party's).  The ini's ``agora.p
 list says which are enabled and in which order.  A plugin module may declare:
 
 * ``requires = ("cart",)`` — plugins that must be enabled too (listed before it or after);
-* ``agora_version = ">=0.1,<1"`` — the Agora versions it works with (PEP 440 specifier).
+* ``agora_version = ">=0.1,<1"`` — the Agora versions it works with (PEP 440 specifier);
+* ``hookspecs = <module>`` — hook specifications of its own, which other plugins may implement
+  (as devpi-web adds its own); they are added before the implementations are checked.
 
 Every problem stops start-up with a :class:`PluginError` whose message is one line naming
 the plugin and the cause.
@@ -82,6 +84,13 @@ def build_plugin_manager(enabled: list[str]) -> tuple[pluggy.PluginManager, list
                 distribution=dist.metadata["Name"] if dist else "unknown",
             )
         )
+    for plugin in loaded:
+        specs = getattr(plugin.module, "hookspecs", None)
+        if specs is not None:
+            try:
+                pm.add_hookspecs(specs)
+            except (ValueError, pluggy.PluginValidationError) as exc:
+                raise PluginError(f"plugin {plugin.name!r} declares invalid hookspecs: {exc}") from exc
     for plugin in loaded:
         for required in getattr(plugin.module, "requires", ()):
             if required not in seen:

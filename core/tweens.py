@@ -11,10 +11,10 @@ from pyramid_retry import is_error_retryable
 from sqlalchemy import inspect as sa_inspect
 
 from core.errors import single
+from core.registry import hooks_of, settings_of
 
 log = logging.getLogger("agora.request")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
-UPLOAD_PATH = re.compile(r"/images/$")
 
 
 def request_tween_factory(handler, registry):
@@ -22,9 +22,11 @@ def request_tween_factory(handler, registry):
 
     The log line names the matched route pattern, never the raw path, so tokens in paths
     (``/api/auth/verify-email/{token}/``) are not written to logs."""
-    settings = registry.settings["agora.settings"]
+    settings = settings_of(registry)
     max_body = settings["agora.max_body_size"]
-    max_upload = settings["agora.max_upload_size"] + 64 * 1024
+    # Routes that take larger bodies (uploads) are declared by their plugins.
+    limits = [(re.compile(pattern), size) for declared in hooks_of(registry).agora_body_limits(settings=settings)
+              for pattern, size in declared or ()]
     origins = set(settings["agora.cors.origins"])
     log_requests = settings["agora.log_requests"]
 
@@ -47,7 +49,7 @@ def request_tween_factory(handler, registry):
         started = time.perf_counter()
         incoming = request.headers.get("X-Request-ID", "")
         request.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
-        limit = max_upload if UPLOAD_PATH.search(request.path) else max_body
+        limit = next((size for pattern, size in limits if pattern.search(request.path)), max_body)
         length = request.content_length
         if length is not None and length > limit:
             response = single(413, f"The body is larger than {limit} bytes.", name="body")

@@ -94,14 +94,14 @@ def _vendor_owner(request, vendor):
     return request.db.get(User, vendor.user_id) if getattr(vendor, "user_id", None) else None
 
 
-@hookimpl
+@hookimpl(optionalhook=True)  # a vendors hook: runs only when that plugin is enabled
 def agora_vendor_approved(request, vendor):
     owner = _vendor_owner(request, vendor)
     if owner is not None:
         send_later(request, "vendor_approved", owner.email, {**contexts.person(owner), "vendor_name": vendor.name})
 
 
-@hookimpl
+@hookimpl(optionalhook=True)  # a vendors hook: runs only when that plugin is enabled
 def agora_vendor_rejected(request, vendor, reason):
     owner = _vendor_owner(request, vendor)
     if owner is not None:

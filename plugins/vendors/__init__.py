@@ -9,9 +9,11 @@ needs no table of its own.
 
 Hooks implemented: ``agora_includeme`` (services and the media static view),
 ``agora_product_visibility`` (products of vendors that are not approved are hidden from the
-public catalog) and ``agora_openapi_tags``.  It fires ``agora_vendor_applied``,
-``agora_vendor_approved``, ``agora_vendor_rejected`` and ``agora_vendor_suspended``; shipping
-fires ``agora_order_shipped`` and, when it completes an order, ``agora_order_status_changed``.
+public catalog), ``agora_settings_keys`` (the media keys), ``agora_body_limits`` (the image
+upload route) and ``agora_openapi_tags``.  It owns the hooks of ``plugins.vendors.hookspecs``
+and fires them: ``agora_vendor_applied``, ``agora_vendor_approved``, ``agora_vendor_rejected``
+and ``agora_vendor_suspended``; shipping fires ``agora_order_shipped`` and, when it completes an
+order, ``agora_order_status_changed``.
 """
 from __future__ import annotations
 
@@ -21,8 +23,21 @@ from sqlalchemy import exists, or_
 
 from core.catalog.models import Product, Vendor
 from core.hooks import hookimpl
+from plugins.vendors import hookspecs  # noqa: F401  (the plugin's own hooks, see core.plugins)
+from plugins.vendors import settings as vendor_settings
 
 agora_version = ">=0.1"
+
+
+@hookimpl
+def agora_settings_keys():
+    return vendor_settings.KEYS
+
+
+@hookimpl
+def agora_body_limits(settings):
+    # The image upload takes a multipart body up to the image limit plus room for its headers.
+    return [(r"^/api/vendor/products/\d+/variants/\d+/images/$", settings[vendor_settings.MAX_UPLOAD] + 64 * 1024)]
 
 
 @hookimpl

@@ -26,8 +26,6 @@ from core.errors import AgoraError, not_found
 from core.money import to_minor
 from plugins.vendors.skus import SkuPlan
 
-MAX_MINOR = 2**31 - 1
-
 
 class Problems:
     """Collects 400 problems so that the client sees all of them in one answer."""
@@ -122,10 +120,7 @@ def _minor(amount: Decimal, currency: str, name: str, problems: Problems) -> int
     try:
         minor = to_minor(amount, currency)
     except ValueError as exc:
-        problems.add(name, f"Not a valid {currency} amount: {exc}.")
-        return None
-    if minor > MAX_MINOR:  # the column is a 32-bit integer
-        problems.add(name, "The amount is too large.")
+        problems.add(name, f"Not a valid {currency} amount: {exc}.")  # incl. beyond the 32-bit column
         return None
     return minor
 

@@ -92,3 +92,14 @@ def test_cli_create_user_makes_an_active_user_of_the_role(tmp_path, database_url
     finally:
         with Session(engine) as db, db.begin():
             db.execute(delete(User).where(User.email == email))
+
+
+def test_a_plugin_brings_its_own_hookspecs_and_others_implement_them_optionally():
+    from core.plugins import build_plugin_manager
+
+    pm, _ = build_plugin_manager(["vendors", "email"])
+    assert pm.hook.agora_vendor_approved.spec is not None  # declared by plugins.vendors.hookspecs
+    assert "email" in {pm.get_name(impl.plugin) for impl in pm.hook.agora_vendor_approved.get_hookimpls()}
+    pm, _ = build_plugin_manager(["email"])  # email's vendor hooks are optional: it starts alone
+    vendor_hook = getattr(pm.hook, "agora_vendor_approved", None)
+    assert vendor_hook is None or vendor_hook.spec is None
