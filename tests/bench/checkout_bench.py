@@ -145,7 +145,7 @@ def oversell_race(url: str, port: int, stripe_client) -> str:
 
 
 def localstripe():
-    from core.testing import start_localstripe
+    from plugins.payments.testing import start_localstripe
 
     return start_localstripe()
 

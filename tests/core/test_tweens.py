@@ -13,21 +13,14 @@ import pytest
 from core.tweens import request_tween_factory, user_id_of
 
 
-class _Registry:
-    def __init__(self, log_requests: bool):
-        self.settings = {"agora.settings": {
-            "agora.max_body_size": 1024, "agora.max_upload_size": 1024, "agora.cors.origins": [],
-            "agora.log_requests": log_requests}}
-
-
-def test_an_error_below_the_error_views_is_a_json_500_not_the_servers_html_page(caplog):
+def test_an_error_below_the_error_views_is_a_json_500_not_the_servers_html_page(app, caplog):
     def handler(request):
         raise RuntimeError("a commit hook failed")
 
-    tween = request_tween_factory(handler, _Registry(log_requests=True))
+    tween = request_tween_factory(handler, app.registry)
     request = Request.blank("/api/products/")
     request.environ["retry.attempt"], request.environ["retry.attempts"] = 0, 1
-    with caplog.at_level(logging.ERROR, logger="agora.request"):
+    with caplog.at_level(logging.ERROR, logger="agora.request"):  # the test app's access log is off
         response = tween(request)
     assert response.status_code == 500 and response.content_type == "application/json"
     body = json.loads(response.body)
@@ -36,13 +29,13 @@ def test_an_error_below_the_error_views_is_a_json_500_not_the_servers_html_page(
     assert any("error outside the views" in r.getMessage() for r in caplog.records)
 
 
-def test_a_retryable_error_goes_up_to_the_retry_policy():
+def test_a_retryable_error_goes_up_to_the_retry_policy(app):
     def handler(request):
         exc = RuntimeError("serialization failure")
         mark_error_retryable(exc)
         raise exc
 
-    tween = request_tween_factory(handler, _Registry(log_requests=False))
+    tween = request_tween_factory(handler, app.registry)
     request = Request.blank("/api/orders/checkout/")
     request.environ["retry.attempt"], request.environ["retry.attempts"] = 0, 3
     request.registry = None

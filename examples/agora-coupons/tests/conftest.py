@@ -1,7 +1,7 @@
 """Fixtures for the coupons plugin's tests, on top of Agora's own (``-p core.testing``).
 
 The test app runs Agora's first-party plugins plus ``coupons``; ``localstripe_url`` (from
-``core.testing``) starts a real localstripe server for the Stripe flow (``pip install agora-coupons[test]``)."""
+``plugins.payments.testing``) starts a real localstripe server for the Stripe flow (``pip install agora-coupons[test]``)."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -12,15 +12,14 @@ from sqlalchemy.orm import Session
 
 from core import load, make_app
 from core.db import utcnow
-from core.testing import ORDER, first_party_plugins, ini_for
+from core.testing import first_party_plugins, ini_for
 
 from agora_coupons.models import Coupon
 
 
 @pytest.fixture(scope="session")
 def enabled_plugins() -> list[str]:
-    first_party = sorted(first_party_plugins(), key=lambda n: ORDER.index(n) if n in ORDER else 99)
-    return first_party + ["coupons"]
+    return first_party_plugins() + ["coupons"]
 
 
 @pytest.fixture

@@ -1,6 +1,8 @@
 """GET /api/products/: visibility, filters, ordering, pagination and 400s."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from sqlalchemy import exists, or_
@@ -68,7 +70,7 @@ def test_price_range_filters_on_the_price_the_card_shows(testapp, shop):
     for answer in (testapp.get("/api/products/?min_price=24&max_price=46").json,
                    testapp.get("/api/products/?min_price=25&max_price=25").json):
         for card in answer["results"]:
-            assert 24 <= float(card["price"]) <= 46  # noqa: the card's price is inside the range asked for
+            assert Decimal(24) <= Decimal(card["price"]) <= Decimal(46)  # inside the range asked for
 
 
 @pytest.mark.parametrize("name", ["min_price", "max_price"])
