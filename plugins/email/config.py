@@ -16,6 +16,7 @@ DEFAULTS = {
     "agora.email.queue": "agora.email",
     "agora.email.broker_dir": "var/broker",  # folders of the filesystem:// transport
     "agora.email.publish_timeout": "2",
+    "agora.email.health_interval": "5",  # seconds a health answer's broker status is reused per process
     "agora.email.smtp_timeout": "30",
     "agora.email.max_attempts": "10",
     "agora.email.retry_base": "30",  # seconds before the first retry; doubles each time
@@ -41,6 +42,7 @@ class EmailConfig:
     queue: str
     broker_dir: str
     publish_timeout: float
+    health_interval: float
     smtp_timeout: float
     max_attempts: int
     retry_base: float
@@ -60,7 +62,8 @@ class EmailConfig:
             sender=get("from"), shop_name=get("shop_name"), templates_dir=get("templates_dir").strip(),
             verify_url=get("verify_url"), reset_url=get("reset_url"), order_url=get("order_url"),
             queue=get("queue"), broker_dir=get("broker_dir"),
-            publish_timeout=float(get("publish_timeout")), smtp_timeout=float(get("smtp_timeout")),
+            publish_timeout=float(get("publish_timeout")), health_interval=float(get("health_interval")),
+            smtp_timeout=float(get("smtp_timeout")),
             max_attempts=int(get("max_attempts")), retry_base=float(get("retry_base")),
             retry_max=float(get("retry_max")), relay_delay=float(get("relay_delay")),
             relay_interval=float(get("relay_interval")),
