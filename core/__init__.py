@@ -43,6 +43,7 @@ def make_app(settings: Settings, pm, loaded, *, dbsession_factory=None):
     config.include("core.catalog")
     config.include("core.orders")
     config.include("core.ops")
+    config.include("core.pages")
     # pluggy calls implementations last-registered-first; the ini order must win here.
     for plugin in loaded:
         others = [pm.get_plugin(p.name) for p in loaded if p.name != plugin.name]
