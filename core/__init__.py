@@ -6,11 +6,16 @@ errors, core subsystems, then each enabled plugin in the order of ``agora.plugin
 from __future__ import annotations
 
 import logging
+import warnings
 
-from pyramid.config import Configurator
+# Pyramid 2.1 imports pkg_resources, which newer setuptools (80.9+) answers with a UserWarning
+# on every start; setup.cfg keeps setuptools below that, this keeps a newer one quiet too.
+warnings.filterwarnings("ignore", message="pkg_resources is deprecated", category=UserWarning)
 
-from config import Settings, load_settings
-from core.plugins import build_plugin_manager
+from pyramid.config import Configurator  # noqa: E402
+
+from config import Settings, load_settings  # noqa: E402
+from core.plugins import build_plugin_manager  # noqa: E402
 
 log = logging.getLogger("agora")
 

@@ -11,10 +11,6 @@ import logging
 import signal
 import sys
 import threading
-import warnings
-
-# Pyramid 2.1 imports pkg_resources; keep the CLI's output to what it has to say.
-warnings.filterwarnings("ignore", message="pkg_resources is deprecated")
 
 from plaster import get_settings
 from pyramid.paster import setup_logging
@@ -137,8 +133,9 @@ def main(argv=None) -> int:
         return 2
     try:
         setup_logging(argv[0])
-    except Exception:
+    except Exception:  # an ini without logging sections
         logging.basicConfig(level=logging.INFO)
+        logging.getLogger("alembic").setLevel(logging.WARNING)  # "Running upgrade ..." is not news
     try:
         settings, pm, loaded = _load(argv[0])
     except (SettingsError, PluginError) as exc:
