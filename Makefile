@@ -10,14 +10,17 @@ TEST_STAMP := $(VENV)/.installed-test
 DEMO_PRODUCTS ?= 200
 BENCH_PRODUCTS ?= 100000
 PYTEST_ARGS ?=
-# setuptools and wheel are in the venv already: building the editable install needs no isolated env.
-PIP_INSTALL := $(BIN)/pip install -q --no-build-isolation
+# setuptools and wheel are in the venv already: building the editable install needs no isolated
+# env. setuptools' "Editable installation" notice is advice for tools, not for this person.
+PIP_INSTALL := PYTHONWARNINGS="ignore:Editable installation" $(BIN)/pip install -q --no-build-isolation
 
 .PHONY: dev serve-deps test test-sqlite test-postgresql install bench bench-checkout clean
 
+# A current pip first: the pip bundled with Python 3.11 (23.x) resolves the same dependencies
+# about three times slower.
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q "setuptools>=68,<80" wheel
+	$(BIN)/pip install -q -U "pip>=24" "setuptools>=68,<80" wheel
 
 $(SERVE_STAMP): $(BIN)/python setup.cfg pyproject.toml
 	$(PIP_INSTALL) -e .
