@@ -15,7 +15,7 @@ warnings.filterwarnings("ignore", message="pkg_resources is deprecated", categor
 from pyramid.config import Configurator  # noqa: E402
 
 from config import Settings, load_settings  # noqa: E402
-from core.plugins import build_plugin_manager  # noqa: E402
+from core.plugins import build_plugin_manager, include_plugins  # noqa: E402
 
 log = logging.getLogger("agora")
 
@@ -49,10 +49,7 @@ def make_app(settings: Settings, pm, loaded, *, dbsession_factory=None):
     config.include("core.orders")
     config.include("core.ops")
     config.include("core.pages")
-    # pluggy calls implementations last-registered-first; the ini order must win here.
-    for plugin in loaded:
-        others = [pm.get_plugin(p.name) for p in loaded if p.name != plugin.name]
-        pm.subset_hook_caller("agora_includeme", remove_plugins=others)(config=config, settings=settings)
+    include_plugins(config, pm, loaded, settings)  # a plugin's mistake: one line naming it
     config.include("core.openapi")
     return config.make_wsgi_app()
 

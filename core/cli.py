@@ -57,6 +57,12 @@ def cmd_create_user(args, settings, pm, loaded):
 
 
 def cmd_plugins(args, settings, pm, loaded):
+    from core import make_app
+
+    # Build the application as start-up does: each plugin's agora_includeme checks its settings
+    # and registers its services, so a bad setting or registration fails here with the same line.
+    app = make_app(settings, pm, loaded)
+    app.registry["agora.engine"].dispose()
     listing = describe(pm, loaded)
     if args.json:
         print(json.dumps(listing, indent=2))
@@ -142,7 +148,11 @@ def main(argv=None) -> int:
         print(f"agora: {exc}", file=sys.stderr)
         return 1
     args = build_parser(pm).parse_args(argv)
-    args.func(args, settings, pm, loaded)
+    try:
+        args.func(args, settings, pm, loaded)
+    except (SettingsError, PluginError) as exc:
+        print(f"agora: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 
