@@ -1,4 +1,4 @@
-"""The /api/auth/ services (API.md › Auth)."""
+"""The /api/auth/ services (docs/api.md › Auth)."""
 from __future__ import annotations
 
 from cornice import Service

@@ -1,4 +1,4 @@
-"""Registration and email verification (API.md › Auth)."""
+"""Registration and email verification (docs/api.md › Auth)."""
 from core.accounts.models import User
 
 
