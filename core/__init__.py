@@ -6,12 +6,17 @@ errors, core subsystems, then each enabled plugin in the order of ``agora.plugin
 from __future__ import annotations
 
 import logging
+import warnings
 
-from pyramid.config import Configurator
+# Pyramid 2.1 imports pkg_resources, which newer setuptools (80.9+) answers with a UserWarning
+# on every start; setup.cfg keeps setuptools below that, this keeps a newer one quiet too.
+warnings.filterwarnings("ignore", message="pkg_resources is deprecated", category=UserWarning)
 
-from config import Settings, load_settings
-from core import registry
-from core.plugins import build_plugin_manager
+from pyramid.config import Configurator  # noqa: E402
+
+from config import Settings, load_settings  # noqa: E402
+from core import registry  # noqa: E402
+from core.plugins import build_plugin_manager, include_plugins  # noqa: E402
 
 log = logging.getLogger("agora")
 
@@ -46,10 +51,8 @@ def make_app(settings: Settings, pm, loaded, *, dbsession_factory=None):
     config.include("core.catalog")
     config.include("core.orders")
     config.include("core.ops")
-    # pluggy calls implementations last-registered-first; the ini order must win here.
-    for plugin in loaded:
-        others = [pm.get_plugin(p.name) for p in loaded if p.name != plugin.name]
-        pm.subset_hook_caller("agora_includeme", remove_plugins=others)(config=config, settings=settings)
+    config.include("core.pages")
+    include_plugins(config, pm, loaded, settings)  # a plugin's mistake: one line naming it
     config.include("core.openapi")
     return config.make_wsgi_app()
 

@@ -11,10 +11,6 @@ import logging
 import signal
 import sys
 import threading
-import warnings
-
-# Pyramid 2.1 imports pkg_resources; keep the CLI's output to what it has to say.
-warnings.filterwarnings("ignore", message="pkg_resources is deprecated")
 
 from plaster import get_settings
 from pyramid.paster import setup_logging
@@ -61,6 +57,12 @@ def cmd_create_user(args, settings, pm, loaded):
 
 
 def cmd_plugins(args, settings, pm, loaded):
+    from core import make_app
+
+    # Build the application as start-up does: each plugin's agora_includeme checks its settings
+    # and registers its services, so a bad setting or registration fails here with the same line.
+    app = make_app(settings, pm, loaded)
+    app.registry["agora.engine"].dispose()
     listing = describe(pm, loaded)
     if args.json:
         print(json.dumps(listing, indent=2))
@@ -137,15 +139,20 @@ def main(argv=None) -> int:
         return 2
     try:
         setup_logging(argv[0])
-    except Exception:
+    except Exception:  # an ini without logging sections
         logging.basicConfig(level=logging.INFO)
+        logging.getLogger("alembic").setLevel(logging.WARNING)  # "Running upgrade ..." is not news
     try:
         settings, pm, loaded = _load(argv[0])
     except (SettingsError, PluginError) as exc:
         print(f"agora: {exc}", file=sys.stderr)
         return 1
     args = build_parser(pm).parse_args(argv)
-    args.func(args, settings, pm, loaded)
+    try:
+        args.func(args, settings, pm, loaded)
+    except (SettingsError, PluginError) as exc:
+        print(f"agora: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -1,7 +1,7 @@
 """One error shape for every status, and the exception views that produce it.
 
 ``{"status": "error", "errors": [{"location", "name", "description"}]}`` is what Cornice
-uses for validation errors; API.md makes it the shape of every error.  A 500 says nothing
+uses for validation errors; docs/api.md makes it the shape of every error.  A 500 says nothing
 about its cause to the client (the log has it, with the request id).
 """
 from __future__ import annotations

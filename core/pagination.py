@@ -1,4 +1,4 @@
-"""Page-number pagination as API.md specifies it.
+"""Page-number pagination as docs/api.md specifies it.
 
 ``?page=1&page_size=24``; page_size above the cap is capped, not refused; page_size ≤ 0 or
 not a number → 400; a page past the end → 404 (page 1 of an empty list is an empty 200).

@@ -14,6 +14,8 @@ the plugin and the cause.
 """
 from __future__ import annotations
 
+import os
+import traceback
 from dataclasses import dataclass
 from importlib import metadata
 from types import ModuleType
@@ -136,3 +138,69 @@ def describe(pm: pluggy.PluginManager, loaded: list[LoadedPlugin]) -> list[dict]
         }
         for p in loaded
     ]
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(f"{type(exc).__name__}: {exc}".split())
+
+
+def include_plugins(config, pm: pluggy.PluginManager, loaded: list[LoadedPlugin], settings) -> None:
+    """Run each plugin's ``agora_includeme`` in the ini order, then commit what they registered.
+
+    A plugin's mistake (any exception from its ``agora_includeme``, or a registration Pyramid
+    refuses when the configuration is committed, e.g. ``Unknown view options`` for a guessed
+    ``@service.get(colour=...)``) becomes one :class:`PluginError` line naming the plugin, its
+    file and line, instead of a traceback through Pyramid."""
+    from pyramid.exceptions import ConfigurationError, ConfigurationExecutionError
+
+    for plugin in loaded:
+        # pluggy calls implementations last-registered-first; the ini order must win here.
+        others = [pm.get_plugin(p.name) for p in loaded if p.name != plugin.name]
+        try:
+            pm.subset_hook_caller("agora_includeme", remove_plugins=others)(config=config, settings=settings)
+        except PluginError:
+            raise
+        except Exception as exc:
+            raise PluginError(f"plugin {plugin.name!r} failed in agora_includeme: {_one_line(exc)}") from exc
+    try:
+        config.commit()
+    except ConfigurationError as exc:
+        info = exc.info if isinstance(exc, ConfigurationExecutionError) else _failing_action_info(exc)
+        owner = _owner_of(getattr(info, "file", None), loaded)
+        if owner is None:
+            raise  # not a plugin's registration: core's own bug, keep the traceback
+        cause = exc.evalue if isinstance(exc, ConfigurationExecutionError) else exc
+        raise PluginError(f"plugin {owner.name!r} registered something Pyramid refuses "
+                          f"({os.path.basename(info.file)}:{info.line}): {_one_line(cause)}") from exc
+
+
+def _failing_action_info(exc: BaseException):
+    """The ``info`` (file, line) of the action Pyramid was resolving when ``exc`` was raised.
+
+    Pyramid attaches it to errors of an action's callable, but not to those raised while it
+    computes an action's discriminator (where ``Unknown view options`` comes from); the
+    resolving frame still holds that action."""
+    info = None
+    for frame, _ in traceback.walk_tb(exc.__traceback__):
+        action = frame.f_locals.get("action")
+        if isinstance(action, dict) and action.get("info") is not None:
+            info = action["info"]
+    return info
+
+
+def _owner_of(path: str | None, loaded: list[LoadedPlugin]) -> LoadedPlugin | None:
+    """The plugin whose package (or module) holds the file ``path``."""
+    if not path:
+        return None
+    path = os.path.realpath(path)
+    best = None
+    for plugin in loaded:
+        file = getattr(plugin.module, "__file__", None)
+        if not file:
+            continue
+        root = os.path.dirname(os.path.realpath(file))
+        if os.path.basename(file) != "__init__.py":  # a plain module: only that file
+            root = os.path.realpath(file)
+        if (path == root or path.startswith(root + os.sep)) and (best is None or len(root) > len(best[0])):
+            best = (root, plugin)
+    return best[1] if best else None

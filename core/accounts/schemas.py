@@ -52,6 +52,11 @@ class ChangePasswordIn(BaseSchema):
     new_password = Password()
 
 
+class VerifyEmailIn(BaseSchema):
+    token = fields.String(required=True, validate=validate.Length(min=1, max=200),
+                          metadata={"description": "The token of the verification mail's link"})
+
+
 class TokenPathIn(BaseSchema):
     token = fields.String(required=True, validate=validate.Length(min=1, max=200))
 

@@ -1,4 +1,4 @@
-"""The /api/auth/ services (API.md › Auth)."""
+"""The /api/auth/ services (docs/api.md › Auth)."""
 from __future__ import annotations
 
 from cornice import Service
@@ -10,14 +10,17 @@ from core.accounts.models import User
 from core.accounts.passwords import hash_password, password_problems, verify_password
 from core.accounts.schemas import (
     ChangePasswordIn, DetailOut, DetailUserOut, EmailIn, LoginIn, ProfileIn, RefreshIn, RegisterIn,
-    ResetConfirmIn, TokenPathIn, TokensOut, UserOut,
+    ResetConfirmIn, TokenPathIn, TokensOut, UserOut, VerifyEmailIn,
 )
 from core.errors import AgoraError
 from core.openapi import responds
 from core.validation import In, validate
 
 register_svc = Service("auth_register", "/api/auth/register/", description="Create an account")
-verify_svc = Service("auth_verify", "/api/auth/verify-email/{token}/", description="Verify an email address")
+verify_svc = Service("auth_verify", "/api/auth/verify-email/{token}/",
+                     description="Verify an email address (kept for existing clients; prefer the POST)")
+verify_post_svc = Service("auth_verify_post", "/api/auth/verify-email/",
+                          description="Verify an email address with the token from the mail")
 resend_svc = Service("auth_resend", "/api/auth/resend-verification/", description="Resend the verification mail")
 login_svc = Service("auth_login", "/api/auth/login/", description="Log in")
 refresh_svc = Service("auth_refresh", "/api/auth/refresh/", description="Rotate a refresh token")
@@ -28,7 +31,7 @@ reset_confirm_svc = Service("auth_reset_confirm", "/api/auth/password-reset/conf
                             description="Set a new password with a reset token")
 change_svc = Service("auth_change_password", "/api/auth/change-password/", description="Change the password")
 
-SERVICES = [register_svc, verify_svc, resend_svc, login_svc, refresh_svc, logout_svc, me_svc,
+SERVICES = [register_svc, verify_svc, verify_post_svc, resend_svc, login_svc, refresh_svc, logout_svc, me_svc,
             reset_svc, reset_confirm_svc, change_svc]
 
 ACCEPTED = {"detail": "If the address belongs to an account, a mail is on its way."}
@@ -71,12 +74,25 @@ def register(request):
     return user.to_json()
 
 
+@verify_post_svc.post(schema=In(body=VerifyEmailIn), validators=(validate,))
+@responds(200, DetailUserOut)
+@responds(400, description="The token is unknown, used or expired")
+def verify_email_post(request):
+    """What the page a verification mail links to calls: a GET of that page (a mail scanner
+    prefetching links) spends nothing; the person's click on its button posts the token."""
+    return _verify(request, request.validated["body"]["token"], "body")
+
+
 @verify_svc.get(schema=In(path=TokenPathIn), validators=(validate,))
 @responds(200, DetailUserOut)
 def verify_email(request):
-    user = tokens.consume(request.db, request.validated["path"]["token"], "verify")
+    return _verify(request, request.validated["path"]["token"], "path")
+
+
+def _verify(request, token: str, location: str) -> dict:
+    user = tokens.consume(request.db, token, "verify")
     if user is None:
-        raise AgoraError(400, "The verification link is invalid, used or expired.", name="token", location="path")
+        raise AgoraError(400, "The verification link is invalid, used or expired.", name="token", location=location)
     first_time = not user.email_verified
     user.email_verified = True
     user.is_active = True

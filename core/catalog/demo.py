@@ -4,9 +4,13 @@ Approved vendors (with ``vendor`` users), a two-level category tree and ``n_prod
 products with 1-4 colours × 3-6 sizes, stock, prices and image URLs.  Rows go in with Core
 ``INSERT … executemany`` in batches (ids come back through ``RETURNING``), and the
 denormalized product columns are computed here rather than by ``refresh_products``, so
-100 000 products load into PostgreSQL in a couple of minutes.  Demo users' password is
-``demo-password-1234``.  Deterministic for a given ``seed`` (slugs carry a run tag, so the
-command can be run again).
+100 000 products load into PostgreSQL in a couple of minutes.  Deterministic for a given
+``seed`` (slugs carry a run tag, so the command can be run again).
+
+Every run (also ``--if-empty`` on a loaded database) makes sure one ready account per role
+exists, all with the password ``demo-password-1234`` (:data:`DEMO_ACCOUNTS`): a manager, an
+approved vendor that owns part of the catalog, and a customer; the other demo vendors are
+``vendor{N}-{runtag}@demo.agora.test``.
 """
 from __future__ import annotations
 
@@ -26,6 +30,9 @@ from core.db import engine_from_settings, utcnow
 
 BATCH = 2000
 DEMO_PASSWORD = "demo-password-1234"
+DEMO_ACCOUNTS = {"manager": "manager@demo.agora.test", "vendor": "vendor@demo.agora.test",
+                 "customer": "customer@demo.agora.test"}
+DEMO_VENDOR_NAME = "Agora Demo Vendor"
 TREE = {
     "Women": ["Dresses", "Tops", "Jeans", "Shoes"], "Men": ["Shirts", "Trousers", "Jackets", "Shoes"],
     "Kids": ["Baby", "Boys", "Girls"], "Accessories": ["Bags", "Hats", "Scarves", "Belts"],
@@ -49,11 +56,13 @@ def load_demo_data(settings, n_products: int, if_empty: bool = False, vendors: i
     started = time.monotonic()
     try:
         with engine.begin() as conn:
+            demo_vendor_id = ensure_demo_accounts(conn)
             if if_empty and conn.execute(select(func.count()).select_from(Product)).scalar_one():
                 print("demo-data: products exist, nothing to do (--if-empty)")
+                print_demo_accounts()
                 return 0
             leaves = _categories(conn)
-            vendor_ids = _vendors(conn, rng, vendors, tag)
+            vendor_ids = [demo_vendor_id] + _vendors(conn, rng, max(vendors - 1, 0), tag)
             print(f"demo-data: {len(leaves)} categories, {len(vendor_ids)} vendors")
             done = 0
             while done < n_products:
@@ -64,7 +73,36 @@ def load_demo_data(settings, n_products: int, if_empty: bool = False, vendors: i
             bump(conn)  # Core inserts bypass the session listener: tell running workers' caches
     finally:
         engine.dispose()
+    print_demo_accounts()
     return n_products
+
+
+def ensure_demo_accounts(conn) -> int:
+    """Create the missing :data:`DEMO_ACCOUNTS` (verified, active) and the demo vendor's approved
+    shop; returns the shop's vendor id.  Existing accounts are left as they are."""
+    existing = dict(conn.execute(select(User.email, User.id).where(User.email.in_(DEMO_ACCOUNTS.values()))).all())
+    missing = [(role, email) for role, email in DEMO_ACCOUNTS.items() if email not in existing]
+    if missing:
+        hashed, now = hash_password(DEMO_PASSWORD), utcnow()
+        for role, email in missing:
+            existing[email] = conn.execute(insert(User).values(
+                email=email, password_hash=hashed, first_name="Demo", last_name=role.capitalize(), role=role,
+                is_active=True, email_verified=True, date_joined=now).returning(User.id)).scalar_one()
+    owner = existing[DEMO_ACCOUNTS["vendor"]]
+    vendor_id = conn.execute(select(Vendor.id).where(Vendor.user_id == owner)).scalar()
+    if vendor_id is None:
+        now = utcnow()
+        vendor_id = conn.execute(insert(Vendor).values(
+            user_id=owner, name=DEMO_VENDOR_NAME, slug=slugify(DEMO_VENDOR_NAME), status="approved",
+            description="The demo vendor's own shop.", status_reason="", created_at=now, decided_at=now,
+        ).returning(Vendor.id)).scalar_one()
+    return vendor_id
+
+
+def print_demo_accounts() -> None:
+    print(f"demo-data: ready accounts, password {DEMO_PASSWORD}:")
+    for role, email in DEMO_ACCOUNTS.items():
+        print(f"    {role:<9} {email}")
 
 
 def _categories(conn) -> list[tuple[int, str]]:
@@ -85,6 +123,8 @@ def _insert_category(conn, name, slug, parent_id) -> int:
 
 
 def _vendors(conn, rng, count: int, tag: str) -> list[int]:
+    if count <= 0:
+        return []
     hashed, now = hash_password(DEMO_PASSWORD), utcnow()
     users = [{"email": f"vendor{i + 1}-{tag}@demo.agora.test", "password_hash": hashed, "first_name": "Demo",
               "last_name": f"Vendor {i + 1}", "role": "vendor", "is_active": True, "email_verified": True,

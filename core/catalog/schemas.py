@@ -1,4 +1,4 @@
-"""Input and output schemas of the catalog services (API.md › Catalog)."""
+"""Input and output schemas of the catalog services (docs/api.md › Catalog)."""
 from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate

@@ -1,4 +1,4 @@
-"""Products as JSON (API.md › Catalog): the one place that turns product rows into answers.
+"""Products as JSON (docs/api.md › Catalog): the one place that turns product rows into answers.
 
 Other subsystems (the vendors plugin, the cart, the wishlist) call these two functions so that
 every product in every answer looks the same.  Both issue a *constant* number of SQL
@@ -66,7 +66,7 @@ def _summary(product: Product, labels: tuple[dict, dict | None]) -> dict:
 
 
 def product_summaries(db, products: Sequence[Product]) -> list[dict]:
-    """API.md product summaries, in the order given."""
+    """docs/api.md product summaries, in the order given."""
     labels = _labels(db, products)
     return [_summary(p, labels[p.id]) for p in products]
 
@@ -106,7 +106,7 @@ def _variants_json(db, product: Product) -> list[dict]:
 
 
 def product_detail(db, product: Product) -> dict:
-    """API.md product detail: the summary plus description, active variants (with active sizes
+    """docs/api.md product detail: the summary plus description, active variants (with active sizes
     and images), timestamps and ``is_active`` (≤ 4 statements)."""
     detail = product_summaries(db, [product])[0]
     detail.update({

@@ -1,4 +1,4 @@
-"""The public catalog services (API.md › Catalog): products and the category tree.
+"""The public catalog services (docs/api.md › Catalog): products and the category tree.
 
 Anonymous reads cost a constant number of statements: a product list is a COUNT and one
 page query (category and vendor joined); a product detail is one query plus three for its

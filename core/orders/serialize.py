@@ -1,4 +1,4 @@
-"""Orders as JSON (API.md `order`), loaded with a constant number of statements."""
+"""Orders as JSON (docs/api.md `order`), loaded with a constant number of statements."""
 from __future__ import annotations
 
 from sqlalchemy import select

@@ -1,4 +1,4 @@
-"""The /api/orders/ services (API.md › Orders and payments).
+"""The /api/orders/ services (docs/api.md › Orders and payments).
 
 ``create-payment-intent`` and ``checkout`` exist only when a payment provider is enabled
 (the ``payments`` plugin); listing, detail, cancel and status moves always exist.

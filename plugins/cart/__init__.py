@@ -1,4 +1,4 @@
-"""The cart plugin: one persistent cart per user (API.md › Cart).
+"""The cart plugin: one persistent cart per user (docs/api.md › Cart).
 
 Enable it with ``agora.plugins = ... cart``.  It adds the ``/api/cart/`` services, the
 ``carts`` and ``cart_items`` tables (own alembic branch ``cart``), the setting

@@ -1,4 +1,4 @@
-"""The cart as JSON (API.md › Cart), priced from the current catalog.
+"""The cart as JSON (docs/api.md › Cart), priced from the current catalog.
 
 A constant number of statements whatever the number of items: the cart id, then one query
 for every item with its size, variant, product, category and vendor (the product summaries

@@ -1,4 +1,4 @@
-"""Input and output schemas of the cart services (API.md › Cart)."""
+"""Input and output schemas of the cart services (docs/api.md › Cart)."""
 from __future__ import annotations
 
 from marshmallow import Schema, fields, validate

@@ -1,4 +1,4 @@
-"""The /api/cart/ services (API.md › Cart): thin views over ``items`` and ``render``."""
+"""The /api/cart/ services (docs/api.md › Cart): thin views over ``items`` and ``render``."""
 from __future__ import annotations
 
 from cornice import Service

@@ -29,9 +29,11 @@ def agora_settings_defaults():
 @hookimpl
 def agora_includeme(config, settings):
     try:
-        config.registry["agora.email.config"] = EmailConfig.from_settings(settings)
+        email_config = EmailConfig.from_settings(settings)
     except ValueError as exc:
         raise PluginError(f"plugin 'email': {exc}") from None
+    config.registry["agora.email.config"] = email_config
+    config.registry["agora.email.broker_health"] = publisher.BrokerHealth(email_config)
 
 
 @hookimpl
@@ -41,7 +43,7 @@ def agora_migration_locations():
 
 @hookimpl
 def agora_health(request):
-    return {"broker": publisher.broker_status(request.registry["agora.email.config"])}
+    return {"broker": request.registry["agora.email.broker_health"].status()}
 
 
 @hookimpl

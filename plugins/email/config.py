@@ -4,18 +4,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from email.utils import parseaddr
 
+from core.pages import link_templates
+
 DEFAULTS = {
     "agora.email.backend": "smtp",  # "smtp" (production) or "maildir" (development)
     "agora.email.maildir": "var/mail",
     "agora.email.from": "Agora <no-reply@agora.invalid>",
     "agora.email.shop_name": "Agora",
     "agora.email.templates_dir": "",  # a merchant's overrides, searched before the built-in templates
-    "agora.email.verify_url": "{public_url}/api/auth/verify-email/{token}/",
-    "agora.email.reset_url": "{public_url}/reset-password/?token={token}",
-    "agora.email.order_url": "{public_url}/orders/{number}/",
+    # Empty: the storefront's pages when agora.storefront_url is set, else Agora's own /pages/
+    # (core.pages.link_templates).  A page, never an API call: opening a link spends nothing.
+    "agora.email.verify_url": "",
+    "agora.email.reset_url": "",
+    "agora.email.order_url": "",
     "agora.email.queue": "agora.email",
     "agora.email.broker_dir": "var/broker",  # folders of the filesystem:// transport
     "agora.email.publish_timeout": "2",
+    "agora.email.health_interval": "5",  # seconds a health answer's broker status is reused per process
     "agora.email.smtp_timeout": "30",
     "agora.email.max_attempts": "10",
     "agora.email.retry_base": "30",  # seconds before the first retry; doubles each time
@@ -30,6 +35,7 @@ class EmailConfig:
     broker_url: str
     smtp_url: str
     public_url: str
+    storefront_url: str
     backend: str
     maildir: str
     sender: str
@@ -41,6 +47,7 @@ class EmailConfig:
     queue: str
     broker_dir: str
     publish_timeout: float
+    health_interval: float
     smtp_timeout: float
     max_attempts: int
     retry_base: float
@@ -54,13 +61,18 @@ class EmailConfig:
         def get(key):
             return settings.get(f"agora.email.{key}", DEFAULTS[f"agora.email.{key}"])
 
+        storefront_url = settings.get("agora.storefront_url") or ""
+        links = link_templates("{public_url}", "{storefront_url}" if storefront_url else "")
         values = dict(
             broker_url=settings["agora.broker_url"], smtp_url=settings["agora.smtp_url"],
-            public_url=settings["agora.public_url"], backend=get("backend").strip(), maildir=get("maildir"),
+            public_url=settings["agora.public_url"], storefront_url=storefront_url,
+            backend=get("backend").strip(), maildir=get("maildir"),
             sender=get("from"), shop_name=get("shop_name"), templates_dir=get("templates_dir").strip(),
-            verify_url=get("verify_url"), reset_url=get("reset_url"), order_url=get("order_url"),
+            verify_url=get("verify_url").strip() or links["verify"], reset_url=get("reset_url").strip() or links["reset"],
+            order_url=get("order_url").strip() or links["order"],
             queue=get("queue"), broker_dir=get("broker_dir"),
-            publish_timeout=float(get("publish_timeout")), smtp_timeout=float(get("smtp_timeout")),
+            publish_timeout=float(get("publish_timeout")), health_interval=float(get("health_interval")),
+            smtp_timeout=float(get("smtp_timeout")),
             max_attempts=int(get("max_attempts")), retry_base=float(get("retry_base")),
             retry_max=float(get("retry_max")), relay_delay=float(get("relay_delay")),
             relay_interval=float(get("relay_interval")),
@@ -77,8 +89,8 @@ class EmailConfig:
         return address.rpartition("@")[2] or "agora"
 
     def link(self, template: str, **values) -> str:
-        """Fill ``{public_url}`` and the other placeholders of a link setting."""
-        out = template.replace("{public_url}", self.public_url)
+        """Fill ``{public_url}``, ``{storefront_url}`` and the other placeholders of a link setting."""
+        out = template.replace("{public_url}", self.public_url).replace("{storefront_url}", self.storefront_url)
         for name, value in values.items():
             out = out.replace("{" + name + "}", str(value))
         return out

@@ -1,4 +1,4 @@
-"""Vendor order services (API.md › Vendors): the orders holding the vendor's lines, and shipping.
+"""Vendor order services (docs/api.md › Vendors): the orders holding the vendor's lines, and shipping.
 
 Only approved vendors get in (permission ``vendor``, then :func:`approved_vendor`); an order
 without the vendor's lines is answered 404 like one that does not exist.  The logic lives in

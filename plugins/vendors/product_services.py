@@ -1,4 +1,4 @@
-"""Vendor product services (API.md › Vendors): the vendor's own products and their images.
+"""Vendor product services (docs/api.md › Vendors): the vendor's own products and their images.
 
 Only approved vendors get past :func:`approved_vendor` (403 otherwise); a product of another
 vendor is answered 404, exactly like one that does not exist.  The logic lives in

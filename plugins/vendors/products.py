@@ -1,7 +1,7 @@
 """Vendor product management: create, replace (PUT), change (PATCH) and deactivate products
 with their variants, sizes and images in one validated body.
 
-Rules (API.md › Vendors):
+Rules (docs/api.md › Vendors):
 
 * a variant or size with ``id`` is updated, one without is created, and one left out of its
   list is *retired* (``is_active = False``): never deleted, because order lines refer to it;

@@ -1,4 +1,4 @@
-"""Input and output schemas of the vendors plugin (API.md › Vendors).
+"""Input and output schemas of the vendors plugin (docs/api.md › Vendors).
 
 Input schemas validate shape only; what needs the database or the shop's currency (a known
 category, a free SKU, an amount with the right number of decimals) is checked in

@@ -1,4 +1,4 @@
-"""The wishlist plugin: products a shopper keeps for later (API.md › Wishlist).
+"""The wishlist plugin: products a shopper keeps for later (docs/api.md › Wishlist).
 
 Enable it with ``agora.plugins = ... wishlist``.  It adds the ``/api/wishlist/`` services,
 the ``wishlist_items`` table (own alembic branch ``wishlist``) and the setting

@@ -1,4 +1,4 @@
-"""Input and output schemas of the wishlist services (API.md › Wishlist)."""
+"""Input and output schemas of the wishlist services (docs/api.md › Wishlist)."""
 from __future__ import annotations
 
 from marshmallow import Schema, fields, validate

@@ -1,4 +1,4 @@
-"""The /api/wishlist/ services (API.md › Wishlist), except move-to-cart (``plugins.wishlist.move``)."""
+"""The /api/wishlist/ services (docs/api.md › Wishlist), except move-to-cart (``plugins.wishlist.move``)."""
 from __future__ import annotations
 
 from cornice import Service

@@ -75,3 +75,24 @@ def test_every_stable_name_exists(dotted):
     except ImportError:
         module = getattr(importlib.import_module(module_name), attribute)
     assert module is not None
+
+
+ROOT = Path(__file__).resolve().parents[2]
+OWN_DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md")), *sorted(ROOT.glob("plugins/*/README.md"))]
+
+
+@pytest.mark.parametrize("doc", OWN_DOCS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_the_docs_link_only_to_files_in_the_repository(doc):
+    text = doc.read_text(encoding="utf-8")
+    assert "API.md" not in text, "the REST reference is docs/api.md"
+    for target in re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", text):
+        if "://" in target:
+            continue
+        assert (doc.parent / target).exists(), f"{doc.name} links to {target}, which is not in the repository"
+
+
+def test_the_rest_reference_lists_every_documented_path(testapp):
+    reference = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
+    paths = [p for p in testapp.get("/api/openapi.json").json["paths"] if not p.startswith("/api/testplugin/")]
+    missing = [p for p in paths if p not in reference]
+    assert missing == [], f"docs/api.md does not describe {missing}"

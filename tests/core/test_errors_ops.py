@@ -1,4 +1,4 @@
-"""Every error has API.md's shape; operations services."""
+"""Every error has the error shape of docs/api.md; operations services."""
 from openapi_spec_validator import validate
 
 

@@ -49,6 +49,20 @@ def test_a_bad_plugin_stops_start_up_with_one_line_naming_it(database_url, plugi
     assert "\n" not in str(info.value)
 
 
+@pytest.mark.parametrize("plugins, message", [
+    (["badviewplugin"], "plugin 'badviewplugin' registered something Pyramid refuses (badview.py:16): "
+                        "ConfigurationError: Unknown view options: {'colour': 'red'}"),
+    (["raisingplugin"], "plugin 'raisingplugin' failed in agora_includeme: KeyError: 'agora.raising.missing'"),
+])
+def test_a_plugin_mistake_in_its_registrations_is_one_line_naming_it(database_url, plugins, message):
+    from core import make_app
+
+    settings, pm, loaded = _load(database_url, plugins)
+    with pytest.raises(PluginError) as info:
+        make_app(settings, pm, loaded)
+    assert str(info.value) == message
+
+
 def test_a_plugin_with_its_dependency_loads(database_url):
     settings, pm, loaded = _load(database_url, ["testplugin", "needyplugin"])
     assert [p.name for p in loaded] == ["testplugin", "needyplugin"]
@@ -67,6 +81,21 @@ def test_cli_lists_plugins_and_start_up_errors_are_one_line(tmp_path, database_u
     lines = [line for line in out.stderr.strip().splitlines() if line.startswith("agora:")]
     assert len(lines) == 1 and lines[0].startswith("agora: unknown plugin 'nope' in agora.plugins (installed: ")
     assert "Traceback" not in out.stderr
+
+
+@pytest.mark.parametrize("plugins, extra, message", [
+    ("email", "agora.email.backend = carrier-pigeon\n",
+     "agora: plugin 'email': agora.email.backend must be smtp or maildir, not 'carrier-pigeon'"),
+    ("badviewplugin", "", "agora: plugin 'badviewplugin' registered something Pyramid refuses"),
+])
+def test_cli_plugins_validates_plugin_settings_as_start_up_does(tmp_path, database_url, plugins, extra, message):
+    ini = tmp_path / "t.ini"
+    ini.write_text(f"[app:main]\nuse = egg:agora\nagora.database_url = {database_url}\n"
+                   f"agora.plugins = {plugins}\n{extra}")
+    for command in (["plugins"], ["plugins", "--json"]):
+        out = subprocess.run([sys.executable, "-m", "core.cli", str(ini), *command], capture_output=True, text=True)
+        assert out.returncode == 1, out.stdout
+        assert out.stderr.strip().startswith(message) and len(out.stderr.strip().splitlines()) == 1, out.stderr
 
 
 def test_cli_create_user_makes_an_active_user_of_the_role(tmp_path, database_url, engine):

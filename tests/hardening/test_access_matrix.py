@@ -93,6 +93,7 @@ ROWS = [
     Row("POST", "/api/auth/register/", everyone(),
         body={"email": "new-matrix@example.com", "password": NEW_PASSWORD}),
     Row("GET", "/api/auth/verify-email/{token}/", everyone(), url="/api/auth/verify-email/{verify_token}/"),
+    Row("POST", "/api/auth/verify-email/", everyone(), body=lambda w, r: {"token": w.ids["verify_token"]}),
     Row("POST", "/api/auth/resend-verification/", everyone(), body=lambda w, r: {"email": w.users["unverified"].email}),
     Row("POST", "/api/auth/login/", everyone(),
         body=lambda w, r: {"email": w.users["customer"].email, "password": TEST_PASSWORD}),

@@ -1,4 +1,4 @@
-"""Registration and email verification (API.md › Auth)."""
+"""Registration and email verification (docs/api.md › Auth)."""
 from core.accounts.models import User
 
 
@@ -73,6 +73,22 @@ def test_verification_activates_once(testapp, hooks):
     assert answer["detail"]
     assert hooks.named("agora_email_verified")
     testapp.get(f"/api/auth/verify-email/{token}/", status=400)
+
+
+def test_verification_by_post_activates_once_and_names_the_body_token(testapp, hooks, db):
+    register(testapp, email="post-verify@example.com")
+    token = hooks.last("agora_user_registered")["token"]
+    answer = testapp.post_json("/api/auth/verify-email/", {"token": token}).json
+    assert answer["user"]["is_active"] is True and answer["user"]["email_verified"] is True
+    assert hooks.named("agora_email_verified")
+    error = testapp.post_json("/api/auth/verify-email/", {"token": token}, status=400).json["errors"][0]
+    assert (error["location"], error["name"]) == ("body", "token")
+    testapp.get(f"/api/auth/verify-email/{token}/", status=400)  # one token, spent by either door
+
+
+def test_verification_by_post_needs_a_token(testapp):
+    error = testapp.post_json("/api/auth/verify-email/", {}, status=400).json["errors"][0]
+    assert (error["location"], error["name"]) == ("body", "token")
 
 
 def test_unknown_verification_token_is_a_400(testapp):

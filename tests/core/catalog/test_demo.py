@@ -58,3 +58,40 @@ def test_demo_data_loads_products_with_variants_sizes_and_consistent_summaries(f
             db.rollback()
     finally:
         engine.dispose()
+
+
+def test_demo_data_gives_one_ready_account_per_role_and_prints_them(fresh_database, capsys):
+    import webtest
+
+    from core import make_app
+    from core.catalog.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo_data
+
+    settings, pm, plugins = load(ini_for(fresh_database, ["vendors"]), environ={})
+    upgrade(fresh_database, pm, plugins)
+    load_demo_data(settings, 40, vendors=2, seed=3)
+    printed = capsys.readouterr().out
+    assert load_demo_data(settings, 10, if_empty=True) == 0  # a second `make dev`: no duplicates
+    again = capsys.readouterr().out
+    for role, email in DEMO_ACCOUNTS.items():
+        assert f"{role:<9} {email}" in printed and email in again
+    assert DEMO_PASSWORD in printed
+
+    app = make_app(settings, pm, plugins)
+    try:
+        client = webtest.TestApp(app, extra_environ={"REMOTE_ADDR": "10.0.0.12"})
+        for role, email in DEMO_ACCOUNTS.items():
+            user = client.post_json("/api/auth/login/", {"email": email, "password": DEMO_PASSWORD}).json["user"]
+            assert user["role"] == role
+        token = client.post_json("/api/auth/login/", {"email": DEMO_ACCOUNTS["vendor"],
+                                                      "password": DEMO_PASSWORD}).json["access"]
+        own = client.get("/api/vendor/products/", headers={"Authorization": f"Bearer {token}"}).json
+        assert own["count"] > 0  # the demo vendor owns part of the catalog
+    finally:
+        app.registry["agora.engine"].dispose()
+    engine = create_engine(fresh_database)
+    try:
+        with engine.connect() as conn:
+            emails = conn.execute(text("SELECT email FROM users WHERE email LIKE '%@demo.agora.test'")).scalars().all()
+            assert sorted(e for e in emails if e in DEMO_ACCOUNTS.values()) == sorted(DEMO_ACCOUNTS.values())
+    finally:
+        engine.dispose()

@@ -1,4 +1,4 @@
-"""POST /api/cart/add/ and GET /api/cart/ through the app (API.md › Cart)."""
+"""POST /api/cart/add/ and GET /api/cart/ through the app (docs/api.md › Cart)."""
 from __future__ import annotations
 
 import pytest

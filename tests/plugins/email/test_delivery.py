@@ -69,7 +69,7 @@ def test_maildir_backend_writes_a_mail_a_person_can_open(db, email_config, test_
     message = mailbox.Maildir(str(tmp_path / "mail"), factory=None).get_message(files[0].name)
     parsed = email.message_from_bytes(message.as_bytes(), policy=policy.default)
     assert parsed["To"] == "dev@example.com"
-    assert "/api/auth/verify-email/abc/" in parsed.get_body(("plain",)).get_content()
+    assert "/pages/verify-email/?token=abc" in parsed.get_body(("plain",)).get_content()
 
 
 def test_health_reports_the_broker(testapp):

@@ -12,6 +12,7 @@ from kombu import Connection
 from sqlalchemy import select
 
 import plugins.email as email_plugin
+from core.accounts.models import User
 from core.catalog.models import Vendor
 from core.errors import AgoraError
 from core.hooks import hookimpl
@@ -39,10 +40,13 @@ def test_verification_mail_link_activates_the_account_and_welcome_follows(testap
     assert message["Subject"] == "Confirm your email address for Agora"
     assert message["To"] == "ann@example.com"
     link = mail_link(message)
-    assert link.startswith("http://127.0.0.1:6543/api/auth/verify-email/")
-    assert link in message.get_body(("html",)).get_content()
+    assert link.startswith("http://127.0.0.1:6543/pages/verify-email/?token=")
+    assert link in message.get_body(("html",)).get_content().replace("&amp;", "&")
 
-    answer = testapp.get(urlsplit(link).path).json
+    page = testapp.get(link.removeprefix("http://127.0.0.1:6543"))  # what a mail scanner does too
+    assert db.execute(select(User.is_active).where(User.email == "ann@example.com")).scalar_one() is False
+    form = page.html.find("form")
+    answer = testapp.post_json(form["data-api"], {"token": form.find("input", attrs={"name": "token"})["value"]}).json
     assert answer["user"]["is_active"] is True
     deliver()
     assert smtp.to("ann@example.com")[-1]["Subject"] == "Welcome to Agora"
@@ -151,6 +155,19 @@ def test_order_placed_mails_the_customer_and_each_vendor_only_its_lines(hook_req
     south = smtp.one(south_owner.email)
     assert south["Subject"] == "New order AG-0041 for South Shop"
     assert "Wool socks" in mail_text(south) and "Rain jacket" not in mail_text(south)
+
+
+def test_an_order_awaiting_payment_is_received_not_confirmed_and_links_to_a_page(
+        hook_request, order, customer, smtp, deliver, testapp):
+    order.status = "pending_payment"
+    email_plugin.agora_order_placed(request=hook_request, order=order)
+    deliver()
+    confirmation = smtp.one(customer.email)
+    assert confirmation["Subject"] == "Order AG-0041 received, awaiting payment"
+    assert "waiting for your payment" in mail_text(confirmation)
+    link = mail_link(confirmation)
+    assert link == "http://127.0.0.1:6543/pages/orders/AG-0041/"
+    assert testapp.get(urlsplit(link).path).status_int == 200
 
 
 def test_shipped_cancelled_and_refunded_mails(hook_request, order, customer, vendors, smtp, deliver):

@@ -141,13 +141,14 @@ def test_placing_an_order_mails_the_customer_once_and_each_vendor_only_its_lines
         "151.50", "0.00", "0.00", "0.00", "151.50")
     assert context["total"] == order["total"] and context["adjustments"] == []
     subject, text, html = renderer.render(confirmation.kind, confirmation.context)
-    assert subject == f"Order {number} confirmed"
+    assert context["status"] == "pending_payment"  # the manual provider: paid later, by transfer
+    assert subject == f"Order {number} received, awaiting payment"
     assert text.startswith("Hello Ada,")
     assert "1 × Rain jacket (Blue, L): 89.00 USD" in text
     assert "3 × Wool socks & liners (Grey, M): 37.50 USD" in text
     assert "1 × Gift card (Paper, One): 25.00 USD" in text
     assert "Subtotal: 151.50 USD" in text and "Total: 151.50 USD" in text
-    assert f"http://127.0.0.1:6543/orders/{number}/" in text
+    assert f"http://127.0.0.1:6543/pages/orders/{number}/" in text
     assert "Wool socks &amp; liners" in html and "Wool socks & liners" not in html  # HTML is escaped
 
     # each vendor: only its own lines, its own total, nothing of the rest of the order
@@ -171,7 +172,7 @@ def test_placing_an_order_mails_the_customer_once_and_each_vendor_only_its_lines
     assert set(deliver().values()) == {"sent"}
     assert len(smtp.messages) == 3
     mail = smtp.one(customer.email)
-    assert mail["To"] == customer.email and mail["Subject"] == f"Order {number} confirmed"
+    assert mail["To"] == customer.email and mail["Subject"] == f"Order {number} received, awaiting payment"
     assert mail["Message-ID"] == confirmation.message_id
     assert "Total: 151.50 USD" in mail_text(mail)
     assert "Wool socks &amp; liners" in mail.get_body(("html",)).get_content()

@@ -1,4 +1,4 @@
-"""Variant image upload and removal (API.md › Vendors › .../variants/{variant_id}/images/)."""
+"""Variant image upload and removal (docs/api.md › Vendors › .../variants/{variant_id}/images/)."""
 from __future__ import annotations
 
 import os

@@ -1,4 +1,4 @@
-"""Vendor onboarding: apply, profile, the managers' list and decisions (API.md › Vendors)."""
+"""Vendor onboarding: apply, profile, the managers' list and decisions (docs/api.md › Vendors)."""
 from __future__ import annotations
 
 from sqlalchemy import select

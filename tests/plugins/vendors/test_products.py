@@ -1,4 +1,4 @@
-"""Vendor product management (API.md › Vendors › /api/vendor/products/)."""
+"""Vendor product management (docs/api.md › Vendors › /api/vendor/products/)."""
 from __future__ import annotations
 
 from sqlalchemy import select

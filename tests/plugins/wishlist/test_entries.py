@@ -1,4 +1,4 @@
-"""Add, list and remove wishlist entries (API.md › Wishlist)."""
+"""Add, list and remove wishlist entries (docs/api.md › Wishlist)."""
 from __future__ import annotations
 
 import pytest
