@@ -44,8 +44,6 @@ class ShipIn(BaseSchema):
 class VendorOrderLineOut(OrderItemOut):
     """The customer's order line, as a vendor sees its own (no vendor field: it is the caller)."""
 
-    fulfillment_status = fields.String(validate=mm.OneOf(orders.FULFILLMENT_STATUSES))
-
     class Meta:
         exclude = ("vendor",)
 
