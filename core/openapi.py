@@ -260,7 +260,11 @@ def _apply_settings(node, settings):
     if isinstance(node, dict):
         key = node.pop("x-maximum-setting", None)
         if key is not None:
-            node["maximum"] = int(str(settings[key]).strip())
+            try:
+                value = settings[key]
+            except KeyError:
+                raise ValueError(f"OpenAPI: x-maximum-setting names {key!r}, which is not a setting") from None
+            node["maximum"] = int(str(value).strip())
         for value in node.values():
             _apply_settings(value, settings)
     elif isinstance(node, list):
@@ -327,7 +331,8 @@ def _operation(spec, service, path, method, view, args) -> dict:
         op["parameters"] = parameters
     body = getattr(view, "__agora_body__", None)
     if schema and schema.body is not None:
-        op["requestBody"] = {"required": True, "content": {"application/json": {"schema": _component(spec, schema.body)}}}
+        op["requestBody"] = {"required": True,
+                             "content": {"application/json": {"schema": _component(spec, schema.body)}}}
     elif body is not None:
         op["requestBody"] = body
 

@@ -52,7 +52,8 @@ class CheckoutIn(BaseSchema):
 
 
 class OrderListQuery(PageQuery):
-    status = fields.String(validate=validate.OneOf(ORDER_STATUSES), metadata={"description": "Only orders in this status"})
+    status = fields.String(validate=validate.OneOf(ORDER_STATUSES),
+                           metadata={"description": "Only orders in this status"})
     user = Id(metadata={"description": "Only this buyer's orders (managers and admins; ignored for customers)"})
 
 

@@ -13,7 +13,8 @@ MAX_QUANTITY_NOTE = ("at most agora.cart.max_quantity (default 99) of one size f
 
 
 class CartAddIn(BaseSchema):
-    size_id = Id(strict=True, required=True, metadata={"description": "The size to add (a size id of a product detail)"})
+    size_id = Id(strict=True, required=True,
+                 metadata={"description": "The size to add (a size id of a product detail)"})
     quantity = StrictInteger(load_default=1, validate=validate.Range(min=1, error="Must be at least 1."), metadata={
         "x-maximum-setting": "agora.cart.max_quantity", "description": f"How many to add; {MAX_QUANTITY_NOTE}"})
 
