@@ -23,7 +23,8 @@ products_svc = Service("products", "/api/products/", description="Browse and sea
 product_svc = Service("product", "/api/products/{slug}/", description="One product with variants and sizes")
 categories_svc = Service("categories", "/api/categories/", description="The category tree")
 category_svc = Service("category", "/api/categories/{slug}/", description="One category")
-MAX_PRICE_FILTER = 2**62
+# Prices are 32-bit integer columns; a bigger bound is bound as one and overflows on PostgreSQL.
+MAX_PRICE_FILTER = 2**31 - 1
 
 
 def _minor(request, name: str):
