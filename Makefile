@@ -7,6 +7,9 @@ BIN := $(VENV)/bin
 # adds the test extras (schemathesis, localstripe, hypothesis...), the test plugin and the examples.
 SERVE_STAMP := $(VENV)/.installed-serve
 TEST_STAMP := $(VENV)/.installed-test
+# The npm tools of tests/typed_clients (openapi-typescript, tsc), pinned in its package.json.
+NODE_TOOLS := .cache/typed-clients
+NODE_STAMP := $(NODE_TOOLS)/.installed
 DEMO_PRODUCTS ?= 200
 BENCH_PRODUCTS ?= 100000
 PYTEST_ARGS ?=
@@ -14,7 +17,7 @@ PYTEST_ARGS ?=
 # env. setuptools' "Editable installation" notice is advice for tools, not for this person.
 PIP_INSTALL := PYTHONWARNINGS="ignore:Editable installation" $(BIN)/pip install -q --no-compile --no-build-isolation
 
-.PHONY: dev serve-deps test test-sqlite test-postgresql install bench bench-checkout clean
+.PHONY: dev serve-deps test test-sqlite test-postgresql install typed-clients bench bench-checkout clean
 
 # A current pip, put into a venv made without its bundled pip by the system's pip (no bundled
 # pip to unpack and then replace; pip 23, bundled with Python 3.11, resolves about three times
@@ -49,7 +52,17 @@ dev: $(SERVE_STAMP)
 	@$(BIN)/agora development.ini worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT; \
 	$(BIN)/pserve development.ini
 
-test: $(TEST_STAMP)
+
+# Installed once (npm ci from the committed lock file) and reused until package*.json change.
+$(NODE_STAMP): tests/typed_clients/package.json tests/typed_clients/package-lock.json
+	mkdir -p $(NODE_TOOLS)
+	cp tests/typed_clients/package.json tests/typed_clients/package-lock.json $(NODE_TOOLS)/
+	cd $(NODE_TOOLS) && npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
+typed-clients: $(NODE_STAMP)
+
+test: $(TEST_STAMP) typed-clients
 	$(BIN)/pytest --db=sqlite -q $(PYTEST_ARGS)
 	$(BIN)/pytest --db=postgresql -q $(PYTEST_ARGS)
 	for d in examples/*/tests; do for db in sqlite postgresql; do $(BIN)/pytest --db=$$db -q $$d || exit 1; done; done
@@ -57,7 +70,7 @@ test: $(TEST_STAMP)
 test-sqlite: $(TEST_STAMP)
 	$(BIN)/pytest --db=sqlite -q $(PYTEST_ARGS)
 
-test-postgresql: $(TEST_STAMP)
+test-postgresql: $(TEST_STAMP) typed-clients
 	$(BIN)/pytest --db=postgresql -q $(PYTEST_ARGS)
 
 # Benchmarks (PostgreSQL, gunicorn with 2 workers, wrk from Debian's packages): print tables.
@@ -70,4 +83,4 @@ bench-checkout: $(TEST_STAMP)
 	$(BIN)/python -m tests.bench.checkout_bench --orders 300 --concurrency 10
 
 clean:
-	rm -rf $(VENV) var *.egg-info
+	rm -rf $(VENV) var *.egg-info .cache

@@ -27,8 +27,12 @@ class PageSize(fields.Integer):
 class PageQuery(BaseSchema):
     """Base for every paginated list's querystring schema."""
 
-    page = fields.Integer(load_default=1, validate=lambda n: n >= 1 or _fail("Must be 1 or more."))
-    page_size = PageSize(load_default=DEFAULT_PAGE_SIZE)
+    page = fields.Integer(load_default=1, validate=lambda n: n >= 1 or _fail("Must be 1 or more."), metadata={
+        "minimum": 1, "description": "Page number, from 1; a page past the last one is a 404"})
+    page_size = PageSize(load_default=DEFAULT_PAGE_SIZE, metadata={
+        "minimum": 1, "maximum": MAX_PAGE_SIZE,
+        "description": f"Items per page (default {DEFAULT_PAGE_SIZE}); at most {MAX_PAGE_SIZE}: a larger value "
+                       f"is treated as {MAX_PAGE_SIZE}"})
 
 
 def _fail(message: str):

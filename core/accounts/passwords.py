@@ -10,6 +10,9 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("agora-timing-equalizer-password")
 
 MIN_LENGTH = 10
+# The rules below, for people (the OpenAPI description of every password being set).
+RULES = (f"At least {MIN_LENGTH} characters (at most 256), not only digits, and neither the email address "
+         "nor its part before the @ (case-insensitive).")
 
 
 def hash_password(password: str) -> str:

@@ -3,7 +3,13 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from core.accounts.passwords import MIN_LENGTH, RULES
 from core.validation import BaseSchema, Password, TrimmedString
+
+
+def NewPassword():
+    """A password being set: documented with the password rules."""
+    return Password(metadata={"minLength": MIN_LENGTH, "description": RULES})
 
 
 class UserOut(Schema):
@@ -19,7 +25,7 @@ class UserOut(Schema):
 
 class RegisterIn(BaseSchema):
     email = fields.Email(required=True, validate=validate.Length(max=254))
-    password = Password()
+    password = NewPassword()
     first_name = TrimmedString(load_default="", validate=validate.Length(max=150))
     last_name = TrimmedString(load_default="", validate=validate.Length(max=150))
 
@@ -44,12 +50,12 @@ class ProfileIn(BaseSchema):
 
 class ResetConfirmIn(BaseSchema):
     token = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    new_password = Password()
+    new_password = NewPassword()
 
 
 class ChangePasswordIn(BaseSchema):
     old_password = fields.String(required=True, validate=validate.Length(min=1, max=256), load_only=True)
-    new_password = Password()
+    new_password = NewPassword()
 
 
 class VerifyEmailIn(BaseSchema):
@@ -58,7 +64,8 @@ class VerifyEmailIn(BaseSchema):
 
 
 class TokenPathIn(BaseSchema):
-    token = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    token = fields.String(required=True, validate=validate.Length(min=1, max=200), metadata={
+        "description": "The token from the verification mail"})
 
 
 class TokensOut(Schema):

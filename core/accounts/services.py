@@ -57,7 +57,13 @@ def _check_password(password: str, email: str, name: str) -> None:
 
 @register_svc.post(schema=In(body=RegisterIn), validators=(validate,))
 @responds(201, UserOut)
+@responds(409, description="The email was registered at the same moment by another request")
 def register(request):
+    """Register a customer account.
+
+    The account starts inactive; a verification mail (with a one-time token) is sent, and the
+    account can log in once the address is verified.  An email already registered is a 400 on
+    ``email``."""
     body = request.validated["body"]
     email = body["email"].strip().lower()
     _check_password(body["password"], email, "password")
@@ -86,6 +92,11 @@ def verify_email_post(request):
 @verify_svc.get(schema=In(path=TokenPathIn), validators=(validate,))
 @responds(200, DetailUserOut)
 def verify_email(request):
+    """Verify an email address with the token from the verification mail (kept for existing clients).
+
+    Activates the account.  A used, expired or unknown token is a 400 on ``token``.  Mails link
+    to a page that confirms with ``POST /api/auth/verify-email/`` instead, so a mail scanner
+    that prefetches links cannot spend the token."""
     return _verify(request, request.validated["path"]["token"], "path")
 
 
@@ -119,7 +130,12 @@ def throttle_mail(request, purpose: str, email: str) -> None:
 
 @resend_svc.post(schema=In(body=EmailIn), validators=(validate,))
 @responds(202, DetailOut)
+@responds(429, description="Too many mails asked for this address or from this client; see Retry-After")
 def resend_verification(request):
+    """Send the verification mail again.
+
+    Always 202, whether or not the address belongs to an unverified account (nothing is revealed);
+    throttled per address and per client (429 with Retry-After)."""
     throttle_mail(request, "resend", request.validated["body"]["email"])
     user = find_user(request.db, request.validated["body"]["email"])
     if user is not None and not user.email_verified:
@@ -153,7 +169,12 @@ def _known_key(request, email: str) -> str:
 @responds(200, TokensOut)
 @responds(401, description="The email or password is wrong")
 @responds(403, description="The email address is not verified, or the account is disabled")
+@responds(429, description="Too many failed logins for this account or from this client; see Retry-After")
 def login(request):
+    """Log in with email and password.
+
+    Answers an access token (Bearer, short-lived) and a refresh token.  Repeated failures are
+    throttled per account and per client address (429 with Retry-After)."""
     body = request.validated["body"]
     email = body["email"].strip().lower()
     window = _settings(request)["agora.throttle.window"]
@@ -180,6 +201,9 @@ def login(request):
 @responds(200, TokensOut)
 @responds(401, description="The refresh token is invalid, expired, spent or revoked")
 def refresh(request):
+    """Exchange a refresh token for a new token pair.
+
+    Each refresh token works once; presenting a spent one ends its whole session (reuse detection)."""
     codec = request.registry["agora.token_codec"]
     claims = codec.decode(request, request.validated["body"]["refresh"])
     if not claims or claims.get("typ") != "refresh":
@@ -193,6 +217,9 @@ def refresh(request):
 @logout_svc.post(schema=In(body=RefreshIn), validators=(validate,), permission="authenticated")
 @responds(204, None)
 def logout(request):
+    """Log out: end the current session.
+
+    The refresh token of the session (or of another of the caller's sessions) is revoked."""
     sid = request.token_claims["sid"]
     claims = request.registry["agora.token_codec"].decode(request, request.validated["body"]["refresh"])
     if claims and claims.get("typ") == "refresh" and claims.get("sid") not in (None, sid):
@@ -206,12 +233,16 @@ def logout(request):
 @me_svc.get(permission="authenticated")
 @responds(200, UserOut)
 def me(request):
+    """Read the current user."""
     return request.user.to_json()
 
 
 @me_svc.patch(schema=In(body=ProfileIn), validators=(validate,), permission="authenticated")
 @responds(200, UserOut)
 def update_me(request):
+    """Change the current user's name.
+
+    Only ``first_name`` and ``last_name`` can be changed here; other fields are ignored."""
     user = request.user
     for field in ("first_name", "last_name"):
         if field in request.validated["body"]:
@@ -221,7 +252,12 @@ def update_me(request):
 
 @reset_svc.post(schema=In(body=EmailIn), validators=(validate,))
 @responds(202, DetailOut)
+@responds(429, description="Too many mails asked for this address or from this client; see Retry-After")
 def password_reset(request):
+    """Ask for a password-reset mail.
+
+    Always 202, whether or not the address belongs to an account (nothing is revealed);
+    throttled per address and per client (429 with Retry-After)."""
     throttle_mail(request, "reset", request.validated["body"]["email"])
     user = find_user(request.db, request.validated["body"]["email"])
     if user is not None and user.email_verified:
@@ -235,6 +271,9 @@ def password_reset(request):
 @reset_confirm_svc.post(schema=In(body=ResetConfirmIn), validators=(validate,))
 @responds(200, DetailOut)
 def password_reset_confirm(request):
+    """Set a new password with the token from the reset mail.
+
+    Every session of the account is logged out.  The new password follows the password rules."""
     body = request.validated["body"]
     user = tokens.consume(request.db, body["token"], "reset")
     if user is None:
@@ -249,6 +288,9 @@ def password_reset_confirm(request):
 @change_svc.post(schema=In(body=ChangePasswordIn), validators=(validate,), permission="authenticated")
 @responds(200, DetailOut)
 def change_password(request):
+    """Change the password, giving the current one.
+
+    The other sessions of the account are logged out; this one stays."""
     body = request.validated["body"]
     user = request.user
     if not verify_password(user.password_hash, body["old_password"]):

@@ -61,7 +61,11 @@ def _answer(db, category: Category) -> dict:
 
 @categories_svc.post(schema=In(body=CategoryIn), validators=(validate,), permission="manage")
 @responds(201, CategoryOut)
+@responds(409, description="The slug was taken at the same moment by another request")
 def create_category(request):
+    """Create a category (managers).
+
+    ``slug`` is generated from the name when absent; ``parent`` is a slug or null (top level)."""
     db = request.db
     categories = tree.load_all(db, active_only=False)
     category = Category(name="", slug=None, is_active=True)
@@ -82,7 +86,11 @@ def _editable(request) -> tuple[Category, list[Category]]:
 
 @category_svc.put(schema=In(path=SlugPath, body=CategoryIn), validators=(validate,), permission="manage")
 @responds(200, CategoryOut)
+@responds(409, description="The slug was taken at the same moment by another request")
 def replace_category(request):
+    """Replace a category (managers).
+
+    Rename, re-slug or move it; a move below itself or its own sub-tree is a 400."""
     category, categories = _editable(request)
     apply_changes(request.db, category, request.validated["body"], categories)
     return _answer(request.db, category)
@@ -90,7 +98,11 @@ def replace_category(request):
 
 @category_svc.patch(schema=In(path=SlugPath, body=CategoryPatch), validators=(validate,), permission="manage")
 @responds(200, CategoryOut)
+@responds(409, description="The slug was taken at the same moment by another request")
 def update_category(request):
+    """Change some fields of a category (managers).
+
+    Fields left out keep their values; a move below itself or its own sub-tree is a 400."""
     category, categories = _editable(request)
     apply_changes(request.db, category, request.validated["body"], categories)
     return _answer(request.db, category)
@@ -99,6 +111,9 @@ def update_category(request):
 @category_svc.delete(schema=In(path=SlugPath), validators=(validate,), permission="manage")
 @responds(204, None)
 def deactivate_category(request):
+    """Deactivate a category (managers).
+
+    Its products and order history keep pointing at it; it and its sub-tree leave the public tree."""
     category, _ = _editable(request)
     category.is_active = False
     response = request.response

@@ -14,8 +14,10 @@ Slug = lambda **kw: fields.String(  # noqa: E731
               validate.Regexp(SLUG_RE, error="Use lower-case letters, digits and single dashes.")], **kw)
 
 
-class QueryBoolean(fields.Field):
-    """``true``/``false`` (also ``1``/``0``) in a querystring; anything else is a 400."""
+class QueryBoolean(fields.Boolean):
+    """``true``/``false`` (also ``1``/``0``) in a querystring; anything else is a 400.
+
+    A ``Boolean`` so that the OpenAPI document types it; its parsing is its own."""
 
     TRUE, FALSE = {"true", "1"}, {"false", "0"}
 
@@ -29,17 +31,23 @@ class QueryBoolean(fields.Field):
 
 
 class ProductListQuery(PageQuery):
-    category = fields.String(validate=validate.Length(max=140))
-    search = fields.String(validate=validate.Length(max=200))
-    min_price = Amount()
-    max_price = Amount()
-    vendor = fields.String(validate=validate.Length(max=140))
-    in_stock = QueryBoolean()
-    ordering = fields.String(load_default="-created_at", validate=validate.OneOf(ORDERINGS))
+    category = fields.String(validate=validate.Length(max=140), metadata={
+        "description": "A category slug: products of it and of its sub-categories"})
+    search = fields.String(validate=validate.Length(max=200), metadata={
+        "description": "Words to find in the name and description (full-text); ranks the results unless "
+                       "ordering is given"})
+    min_price = Amount(metadata={"description": "Lowest price to include"})
+    max_price = Amount(metadata={"description": "Highest price to include"})
+    vendor = fields.String(validate=validate.Length(max=140), metadata={"description": "A vendor slug"})
+    in_stock = QueryBoolean(metadata={"description": "true: only products with a size in stock; "
+                                                     "false: only those without"})
+    ordering = fields.String(load_default="-created_at", validate=validate.OneOf(ORDERINGS), metadata={
+        "description": "Sort key; a leading - sorts descending (default: newest first)"})
 
 
 class SlugPath(BaseSchema):
-    slug = fields.String(required=True, validate=validate.Length(min=1, max=220))
+    slug = fields.String(required=True, validate=validate.Length(min=1, max=220), metadata={
+        "description": "The slug (as in the list answers)"})
 
 
 class CategoryIn(BaseSchema):
@@ -63,6 +71,11 @@ class CategoryRef(Schema):
     name = fields.String()
 
 
+class VendorRef(Schema):
+    slug = fields.String()
+    name = fields.String()
+
+
 class ProductSummaryOut(Schema):
     id = fields.Integer()
     slug = fields.String()
@@ -70,7 +83,7 @@ class ProductSummaryOut(Schema):
     price = fields.String(metadata={"description": "decimal string, lowest active variant price"})
     currency = fields.String()
     category = fields.Nested(CategoryRef)
-    vendor = fields.Nested(CategoryRef, allow_none=True)
+    vendor = fields.Nested(VendorRef, allow_none=True, metadata={"description": "null: sold by the shop itself"})
     image = fields.String(allow_none=True)
     in_stock = fields.Boolean()
 

@@ -81,6 +81,7 @@ def _list_page(request, current: int) -> dict:
 @product_svc.get(schema=In(path=SlugPath), validators=(validate,))
 @responds(200, ProductDetailOut)
 def get_product(request):
+    """Read one product by slug, with its active variants, sizes (with stock) and images."""
     slug = request.validated["path"]["slug"]
     query = with_labels(public_products(request).where(Product.slug == slug))
     product = request.db.execute(query).unique().scalar_one_or_none()
@@ -92,6 +93,9 @@ def get_product(request):
 @categories_svc.get()
 @responds(200, CategoryOut, many=True)
 def category_tree(request):
+    """Read the category tree.
+
+    Active categories only, nested under ``children``."""
     db = request.db
     return version.cache_of(request, "tree").get_or_compute(version.current(db), "tree",
                                                             lambda: tree.tree(tree.load_all(db)))
@@ -100,6 +104,7 @@ def category_tree(request):
 @category_svc.get(schema=In(path=SlugPath), validators=(validate,))
 @responds(200, CategoryOut)
 def get_category(request):
+    """Read one category and its sub-tree by slug."""
     slug = request.validated["path"]["slug"]
     categories = tree.load_all(request.db)
     found = next((c for c in categories if c.slug == slug), None)

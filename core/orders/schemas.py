@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate
 
+from core.orders.states import STATUSES as ORDER_STATUSES
 from core.pagination import PageQuery
 from core.validation import BaseSchema, Id, TrimmedString
 
@@ -62,26 +63,40 @@ def same_address(a: dict, b: dict) -> bool:
 
 
 class OrderListQuery(PageQuery):
-    status = fields.String(validate=validate.OneOf(
-        ["pending_payment", "paid", "processing", "shipped", "delivered", "cancelled", "refunded"]))
-    user = Id()
+    status = fields.String(validate=validate.OneOf(ORDER_STATUSES),
+                           metadata={"description": "Only orders in this status"})
+    user = Id(metadata={"description": "Only this buyer's orders (managers and admins; ignored for customers)"})
 
 
 class OrderIdPath(BaseSchema):
-    id = Id(required=True)
+    id = Id(required=True, metadata={"description": "The order id"})
 
 
 class StatusIn(BaseSchema):
-    status = fields.String(required=True, validate=validate.Length(min=1, max=20))
-    note = TrimmedString(load_default="", validate=validate.Length(max=500))
+    status = fields.String(required=True, validate=validate.Length(min=1, max=20), metadata={
+        "description": "The target status: " + ", ".join(ORDER_STATUSES)})
+    note = TrimmedString(load_default="", validate=validate.Length(max=500), metadata={
+        "description": "Shown in the order's status history"})
 
 
 class PaymentIntentOut(Schema):
-    payment_intent_id = fields.String()
-    client_secret = fields.String(allow_none=True)
-    amount = fields.String()
+    payment_intent_id = fields.String(metadata={"description": "give it to checkout"})
+    client_secret = fields.String(allow_none=True, metadata={
+        "description": "for the provider's browser SDK (Stripe.js); null with the manual provider"})
+    amount = fields.String(metadata={"description": "decimal string: what checkout will charge"})
     currency = fields.String()
-    provider = fields.String()
+    provider = fields.String(metadata={"description": "the payment provider: manual or stripe"})
+
+
+PAYMENT_STATUSES = ("pending", "authorized", "captured", "capture_failed", "released", "refunded")
+FULFILLMENT_STATUSES = ("pending", "shipped", "cancelled")
+
+
+class OrderVendorOut(Schema):
+    """The vendor who sells an order line (its name as it was when the order was placed)."""
+
+    id = fields.Integer()
+    name = fields.String()
 
 
 class OrderItemOut(Schema):
@@ -91,30 +106,62 @@ class OrderItemOut(Schema):
     variant_name = fields.String()
     size_label = fields.String()
     sku = fields.String()
-    unit_price = fields.String()
+    unit_price = fields.String(metadata={"description": "decimal string, the price paid per unit"})
     quantity = fields.Integer()
-    line_total = fields.String()
-    vendor = fields.Dict(allow_none=True)
-    fulfillment_status = fields.String()
+    line_total = fields.String(metadata={"description": "decimal string"})
+    vendor = fields.Nested(OrderVendorOut, allow_none=True, metadata={"description": "null: sold by the shop"})
+    fulfillment_status = fields.String(validate=validate.OneOf(FULFILLMENT_STATUSES))
     tracking_number = fields.String(allow_none=True)
     carrier = fields.String(allow_none=True)
     shipped_at = fields.DateTime(allow_none=True)
 
 
+class AdjustmentOut(Schema):
+    """A line of pricing added by a plugin (a discount, a surcharge)."""
+
+    code = fields.String()
+    label = fields.String()
+    amount = fields.String(metadata={"description": "decimal string; negative for a discount"})
+
+
+class AddressOut(Schema):
+    name = fields.String()
+    line1 = fields.String()
+    line2 = fields.String()
+    city = fields.String()
+    state = fields.String()
+    postal_code = fields.String()
+    country = fields.String(metadata={"description": "ISO 3166-1 alpha-2"})
+    phone = fields.String()
+
+
+class PaymentOut(Schema):
+    provider = fields.String()
+    status = fields.String(validate=validate.OneOf(PAYMENT_STATUSES))
+    reference = fields.String(metadata={"description": "the provider's payment id"})
+    refunded = fields.String(metadata={"description": "decimal string, the amount refunded so far"})
+
+
+class StatusChangeOut(Schema):
+    status = fields.String(validate=validate.OneOf(ORDER_STATUSES))
+    at = fields.DateTime()
+    note = fields.String()
+
+
 class OrderOut(Schema):
     id = fields.Integer()
-    number = fields.String()
-    status = fields.String()
+    number = fields.String(metadata={"description": "the order number shown to people (AG-…)"})
+    status = fields.String(validate=validate.OneOf(ORDER_STATUSES))
     items = fields.List(fields.Nested(OrderItemOut))
-    subtotal = fields.String()
-    discount = fields.String()
-    shipping = fields.String()
-    tax = fields.String()
-    total = fields.String()
+    subtotal = fields.String(metadata={"description": "decimal string"})
+    discount = fields.String(metadata={"description": "decimal string"})
+    shipping = fields.String(metadata={"description": "decimal string"})
+    tax = fields.String(metadata={"description": "decimal string"})
+    total = fields.String(metadata={"description": "decimal string: what was charged"})
     currency = fields.String()
-    adjustments = fields.List(fields.Dict())
-    shipping_address = fields.Dict()
-    payment = fields.Dict()
-    status_history = fields.List(fields.Dict())
+    adjustments = fields.List(fields.Nested(AdjustmentOut))
+    shipping_address = fields.Nested(AddressOut)
+    payment = fields.Nested(PaymentOut)
+    status_history = fields.List(fields.Nested(StatusChangeOut), metadata={"description": "oldest first"})
     created_at = fields.DateTime()
     user_id = fields.Integer(metadata={"description": "the buyer"})

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from core.errors import AgoraError, not_found
 from core.money import format_minor
-from core.openapi import responds
+from core.openapi import responds, takes_header
 from core.orders import pipeline
 from core.orders.models import Order, OrderItem
 from core.orders.payment import PaymentError
@@ -57,7 +57,17 @@ def _lines(request, user) -> list:
 @responds(200, PaymentIntentOut)
 @responds(402, description="The card was declined")
 @responds(502, description="The payment provider is unavailable; retry")
+@responds(409, description="The payment provider refused the request")
+@takes_header("Idempotency-Key", "Any unique string (a UUID) chosen by the client for this payment attempt: "
+              "a retried request with the same key returns the same intent instead of creating another. "
+              "1 to 200 characters.", minLength=1, maxLength=200)
 def create_payment_intent(request):
+    """Create a payment intent for the caller's cart.
+
+    The cart is priced on the server (shipping, tax and plugins' adjustments included); the
+    answer's ``amount`` is what checkout will charge.  With the ``stripe`` provider, confirm the
+    ``client_secret`` in the browser; with ``manual``, check out directly.  Send an
+    ``Idempotency-Key`` header to make a retried request return the same intent."""
     from core.orders.pricing import price_lines
 
     user = request.user
@@ -85,7 +95,13 @@ def create_payment_intent(request):
                            "`shipping_address` other than the payment intent's")
 @responds(402, description="The payment is not authorized")
 @responds(502, description="The payment provider is unavailable; retry")
+@responds(404, description="No such payment intent (or it is another customer's)")
+@responds(409, description="Not enough stock any more, the intent is not usable, or its amount no longer matches")
 def checkout(request):
+    """Place the order for an authorized payment intent.
+
+    Checks stock and prices again, creates the order from the cart and captures the payment.
+    Calling it again with the same intent answers the same order (201)."""
     user = request.user
     provider = provider_of(request)
     reference = request.validated["body"]["payment_intent_id"]
@@ -158,6 +174,9 @@ def _own_order(request, order_id: int, lock: bool = False) -> Order:
 @orders_svc.get(schema=In(querystring=OrderListQuery), validators=(validate,), permission="authenticated")
 @responds(200, OrderOut, paginated=True)
 def list_orders(request):
+    """List orders, newest first.
+
+    A customer sees their own; managers and admins see all and may filter by ``user``."""
     query = request.validated["querystring"]
     where = []
     if _is_staff(request.user):
@@ -179,6 +198,9 @@ def list_orders(request):
 @order_svc.get(schema=In(path=OrderIdPath), validators=(validate,), permission="authenticated")
 @responds(200, OrderOut)
 def get_order(request):
+    """Read one order.
+
+    An order of another customer is answered 404, like one that does not exist."""
     orders = load_orders(request.db, [request.validated["path"]["id"]])
     if not orders or (orders[0].user_id != request.user.id and not _is_staff(request.user)):
         raise not_found("No such order.", name="id")
@@ -188,7 +210,11 @@ def get_order(request):
 @cancel_svc.post(schema=In(path=OrderIdPath), validators=(validate,), permission="authenticated")
 @responds(200, OrderOut)
 @responds(502, description="The refund could not be made at the payment provider")
+@responds(409, description="The order can no longer be cancelled (its status, or a line already shipped)")
 def cancel_order(request):
+    """Cancel an order (its buyer, or staff).
+
+    Only before it ships; the stock comes back and the payment is released or refunded."""
     order = _own_order(request, request.validated["path"]["id"], lock=True)
     if order.status not in CANCELLABLE:
         raise AgoraError(409, f"An order that is {order.status} can no longer be cancelled.", name="status")
@@ -249,7 +275,12 @@ def mark_refunded(request, order: Order, amount: int, note: str) -> None:
 @status_svc.post(schema=In(path=OrderIdPath, body=StatusIn), validators=(validate,), permission="manage")
 @responds(200, OrderOut)
 @responds(502, description="The refund of a cancellation could not be made at the payment provider")
+@responds(409, description="The order life cycle does not allow this move")
 def move_status(request):
+    """Move an order to another status (managers).
+
+    Only the transitions of the order life cycle are allowed (else 409); ``cancelled`` releases or
+    refunds the payment, ``refunded`` records an offline refund."""
     order = request.db.get(Order, request.validated["path"]["id"], with_for_update=True)
     if order is None:
         raise not_found("No such order.", name="id")

@@ -4,20 +4,29 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from core.catalog.schemas import ProductSummaryOut
+from core.orders.schemas import AdjustmentOut
 from core.validation import BaseSchema, Id, StrictInteger
 
 
+MAX_QUANTITY_NOTE = ("at most agora.cart.max_quantity (default 99) of one size fit in a cart, counting what is "
+                     "already there (400 beyond); more than the stock is a 409")
+
+
 class CartAddIn(BaseSchema):
-    size_id = Id(strict=True, required=True)
-    quantity = StrictInteger(load_default=1, validate=validate.Range(min=1, error="Must be at least 1."))
+    size_id = Id(strict=True, required=True,
+                 metadata={"description": "The size to add (a size id of a product detail)"})
+    quantity = StrictInteger(load_default=1, validate=validate.Range(min=1, error="Must be at least 1."), metadata={
+        "x-maximum-setting": "agora.cart.max_quantity", "description": f"How many to add; {MAX_QUANTITY_NOTE}"})
 
 
 class CartUpdateIn(BaseSchema):
-    quantity = StrictInteger(required=True, validate=validate.Range(min=0, error="Must be 0 (remove) or more."))
+    quantity = StrictInteger(required=True, validate=validate.Range(min=0, error="Must be 0 (remove) or more."),
+                             metadata={"x-maximum-setting": "agora.cart.max_quantity",
+                                       "description": f"The new quantity, 0 removes the item; {MAX_QUANTITY_NOTE}"})
 
 
 class CartItemPath(BaseSchema):
-    item_id = Id(required=True)
+    item_id = Id(required=True, metadata={"description": "The cart item id (items[].id of the cart)"})
 
 
 class CartVariantRef(Schema):
@@ -51,5 +60,5 @@ class CartOut(Schema):
     tax = fields.String(allow_none=True, metadata={"description": "decimal string; checkout preview"})
     total = fields.String(allow_none=True, metadata={"description": "decimal string; what checkout would charge "
                                                                    "for the available items"})
-    adjustments = fields.List(fields.Dict(), metadata={"description": "pricing adjustments of plugins"})
+    adjustments = fields.List(fields.Nested(AdjustmentOut), metadata={"description": "pricing adjustments of plugins"})
     currency = fields.String()

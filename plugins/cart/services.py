@@ -29,19 +29,30 @@ def _max(request) -> int:
 @cart_svc.get(permission="authenticated")
 @responds(200, CartOut)
 def get_cart(request):
+    """Read the caller's cart, priced from the current catalog.
+
+    The ``discount``, ``shipping``, ``tax`` and ``total`` preview what checkout would charge for
+    the available items."""
     return _answer(request)
 
 
 @cart_svc.delete(permission="authenticated")
 @responds(200, CartOut, description="The emptied cart")
 def empty_cart(request):
+    """Empty the caller's cart."""
     items.empty_cart(request.db, request.user.id)
     return _answer(request)
 
 
 @add_svc.post(schema=In(body=CartAddIn), validators=(validate,), permission="authenticated")
 @responds(201, CartOut)
+@responds(404, description="There is no such size")
+@responds(409, description="Not that much stock: the message says how many are left")
 def add(request):
+    """Add a quantity of one size to the cart.
+
+    Adds to what is already there.  At most ``agora.cart.max_quantity`` (default 99) of one size
+    fit in a cart (400 beyond); more than the stock is a 409 naming what is left."""
     body = request.validated["body"]
     items.add_to_cart(request.db, request.user.id, body["size_id"], body["quantity"], max_quantity=_max(request))
     request.response.status = 201
@@ -50,7 +61,11 @@ def add(request):
 
 @update_svc.put(schema=In(path=CartItemPath, body=CartUpdateIn), validators=(validate,), permission="authenticated")
 @responds(200, CartOut)
+@responds(409, description="Not that much stock: the message says how many are left")
 def update(request):
+    """Set the quantity of a cart item.
+
+    0 removes the item.  The same limits as adding apply (per-size maximum: 400; stock: 409)."""
     items.set_quantity(request.db, request.user.id, request.validated["path"]["item_id"],
                        request.validated["body"]["quantity"], max_quantity=_max(request))
     return _answer(request)
@@ -59,5 +74,6 @@ def update(request):
 @remove_svc.delete(schema=In(path=CartItemPath), validators=(validate,), permission="authenticated")
 @responds(200, CartOut)
 def remove(request):
+    """Remove an item from the cart."""
     items.remove_item(request.db, request.user.id, request.validated["path"]["item_id"])
     return _answer(request)

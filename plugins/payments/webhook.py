@@ -18,7 +18,7 @@ from sqlalchemy import select
 from core.accounts.models import User
 from core.db import dialect_insert
 from core.errors import AgoraError
-from core.openapi import responds
+from core.openapi import responds, takes_body, takes_header
 from core.orders import pipeline
 from core.orders.models import Order
 from core.orders.payment import PaymentError
@@ -45,7 +45,15 @@ class WebhookOut(Schema):
 
 @webhook_svc.post()
 @responds(200, WebhookOut, description="The event is processed (or was already)")
+@responds(400, description="The Stripe-Signature header is missing or invalid")
+@responds(404, description="Stripe is not the payment provider of this shop")
+@takes_header("Stripe-Signature", "Stripe's signature of the body (see Stripe's webhook documentation)", required=True)
+@takes_body("application/json", {"type": "object", "description": "A Stripe event object"})
 def stripe_webhook(request):
+    """Receive a Stripe event (called by Stripe, not by clients).
+
+    The ``Stripe-Signature`` header is verified; each event id is processed once (a replay answers
+    200 with ``duplicate: true``).  404 when Stripe is not this shop's payment provider."""
     provider = request.registry["agora.payment_provider"]
     if getattr(provider, "name", None) != "stripe":
         raise AgoraError(404, "Stripe is not the payment provider of this shop.", location="path")

@@ -28,11 +28,12 @@ SERVICES = [orders_svc, ship_svc]
 
 # ------------------------------------------------------------------ schemas
 class VendorOrderListQuery(PageQuery):
-    status = fields.String(validate=mm.OneOf(orders.FULFILLMENT_STATUSES))
+    status = fields.String(validate=mm.OneOf(orders.FULFILLMENT_STATUSES), metadata={
+        "description": "Only lines (and orders holding lines) in this fulfilment status"})
 
 
 class VendorOrderPath(BaseSchema):
-    order_id = Id(required=True)
+    order_id = Id(required=True, metadata={"description": "The order id"})
 
 
 class ShipIn(BaseSchema):
@@ -42,8 +43,6 @@ class ShipIn(BaseSchema):
 
 class VendorOrderLineOut(OrderItemOut):
     """The customer's order line, as a vendor sees its own (no vendor field: it is the caller)."""
-
-    fulfillment_status = fields.String(validate=mm.OneOf(orders.FULFILLMENT_STATUSES))
 
     class Meta:
         exclude = ("vendor",)
@@ -82,7 +81,9 @@ def approved_vendor(request) -> Vendor:
 @orders_svc.get(schema=In(querystring=VendorOrderListQuery), validators=(validate,), permission="vendor")
 @responds(200, VendorOrderOut, paginated=True)
 def list_orders(request):
-    """Newest first; ``?status=`` (a fulfilment status) narrows both the orders and their lines."""
+    """List the orders holding the vendor's lines, newest first (approved vendors).
+
+    ``?status=`` (a fulfilment status) narrows both the orders and their lines."""
     vendor = approved_vendor(request)
     status = request.validated["querystring"].get("status")
     return paginate(
@@ -95,7 +96,12 @@ def list_orders(request):
 @ship_svc.post(schema=In(path=VendorOrderPath, body=ShipIn), validators=(validate_optional_body,),
                permission="vendor")
 @responds(200, VendorOrderOut)
+@responds(409, description="The order cannot be shipped now, or nothing of the vendor's is left to ship")
 def ship_order(request):
+    """Mark the vendor's pending lines of an order shipped (approved vendors).
+
+    With an optional tracking number and carrier; when no line of the order is left to ship, the
+    order becomes ``shipped``."""
     vendor = approved_vendor(request)
     body = request.validated["body"]
     tracking_number, carrier = body.get("tracking_number") or None, body.get("carrier") or None

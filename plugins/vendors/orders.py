@@ -23,9 +23,9 @@ from core.errors import AgoraError, not_found
 from core.money import format_minor
 from core.orders.models import Order, OrderItem
 from core.orders.pipeline import record_status
+from core.orders.schemas import FULFILLMENT_STATUSES  # noqa: F401  (one list, used by the services)
 from core.orders.states import check_transition
 
-FULFILLMENT_STATUSES = ("pending", "shipped", "cancelled")
 SHIPPABLE_ORDER_STATUSES = ("paid", "processing")
 # The postal address, without the phone number: what goes on the parcel.
 ADDRESS_FIELDS = ("name", "line1", "line2", "city", "state", "postal_code", "country")

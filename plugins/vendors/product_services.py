@@ -14,7 +14,7 @@ from core.catalog.models import Image, Product, Variant, Vendor
 from core.catalog.serialize import product_detail, product_summaries
 from core.catalog.summary import refresh_products
 from core.errors import AgoraError, not_found
-from core.openapi import responds
+from core.openapi import responds, takes_body
 from core.pagination import paginate
 from core.validation import In, validate
 from plugins.vendors import images, onboarding, products
@@ -51,6 +51,7 @@ def _detail(request, product: Product) -> dict:
 @products_svc.get(schema=In(querystring=ProductListQuery), validators=(validate,), permission="vendor")
 @responds(200, VendorProductSummaryOut, paginated=True)
 def list_products(request):
+    """List the vendor's own products, newest first (approved vendors)."""
     vendor = approved_vendor(request)
     query = select(Product).where(Product.vendor_id == vendor.id)
     count = request.db.scalar(select(func.count()).select_from(query.subquery()))
@@ -66,7 +67,9 @@ def list_products(request):
 
 @products_svc.post(schema=In(body=ProductIn), validators=(validate,), permission="vendor")
 @responds(201, VendorProductOut)
+@responds(409, description="A SKU or slug was taken at the same moment by another request")
 def create_product(request):
+    """Create a product with its variants and sizes (approved vendors)."""
     vendor = approved_vendor(request)
     product = products.create_product(request.db, vendor, request.validated["body"],
                                       _settings(request)["agora.currency"])
@@ -77,6 +80,9 @@ def create_product(request):
 @product_svc.get(schema=In(path=ProductPath), validators=(validate,), permission="vendor")
 @responds(200, VendorProductOut)
 def get_product(request):
+    """Read one of the vendor's products (approved vendors).
+
+    Another vendor's product is answered 404, like one that does not exist."""
     vendor = approved_vendor(request)
     return _detail(request, products.owned_product(request.db, vendor, request.validated["path"]["id"]))
 
@@ -92,20 +98,31 @@ def _update(request):
 
 @product_svc.put(schema=In(path=ProductPath, body=ProductIn), validators=(validate,), permission="vendor")
 @responds(200, VendorProductOut)
+@responds(409, description="A SKU or slug was taken at the same moment by another request")
 def replace_product(request):
+    """Replace one of the vendor's products (approved vendors).
+
+    Fields left out take their defaults; variants and sizes follow the nested rules of the body."""
     return _update(request)
 
 
 @product_svc.patch(schema=In(path=ProductPath, body=ProductPatchIn), validators=(validate,),
                    permission="vendor")
 @responds(200, VendorProductOut)
+@responds(409, description="A SKU or slug was taken at the same moment by another request")
 def change_product(request):
+    """Change some fields of one of the vendor's products (approved vendors).
+
+    Fields left out keep their values."""
     return _update(request)
 
 
 @product_svc.delete(schema=In(path=ProductPath), validators=(validate,), permission="vendor")
 @responds(204, None)
 def deactivate_product(request):
+    """Deactivate one of the vendor's products (approved vendors).
+
+    It leaves the catalog; orders that hold it are unchanged."""
     vendor = approved_vendor(request)
     products.deactivate(request.db, products.owned_product(request.db, vendor, request.validated["path"]["id"]))
     return Response(status=204)
@@ -123,7 +140,16 @@ def _owned_variant(request) -> Variant:
 
 @images_svc.post(schema=In(path=VariantPath), validators=(validate,), permission="vendor")
 @responds(201, UploadedImageOut)
+@responds(413, description="The image is larger than the upload limit")
+@responds(415, description="Not multipart/form-data, or not a JPEG, PNG or WebP image")
+@takes_body("multipart/form-data", {"type": "object", "required": ["file"], "properties": {
+    "file": {"type": "string", "format": "binary", "description": "A JPEG, PNG or WebP image"},
+    "alt": {"type": "string", "maxLength": 200, "description": "Alternative text (longer is cut)"}}})
 def upload_image(request):
+    """Upload an image for a variant of the vendor's product (approved vendors).
+
+    JPEG, PNG or WebP, verified by decoding; sent as ``multipart/form-data`` with ``file`` and an
+    optional ``alt``."""
     variant = _owned_variant(request)
     settings = _settings(request)
     if request.content_type != "multipart/form-data":
@@ -146,6 +172,7 @@ def upload_image(request):
 @image_svc.delete(schema=In(path=ImagePath), validators=(validate,), permission="vendor")
 @responds(204, None)
 def delete_image(request):
+    """Remove an image of a variant of the vendor's product (approved vendors)."""
     variant = _owned_variant(request)
     image = request.db.get(Image, request.validated["path"]["image_id"])
     if image is None or image.variant_id != variant.id:

@@ -38,11 +38,11 @@ class ReasonIn(BaseSchema):
 
 
 class VendorPath(BaseSchema):
-    id = Id(required=True)
+    id = Id(required=True, metadata={"description": "The vendor id"})
 
 
 class VendorListQuery(PageQuery):
-    status = fields.String(validate=mm.OneOf(VENDOR_STATUSES))
+    status = fields.String(validate=mm.OneOf(VENDOR_STATUSES), metadata={"description": "Only vendors in this status"})
 
 
 class VendorOut(BaseSchema):
@@ -136,7 +136,7 @@ class ProductPatchIn(ProductIn):
 
 
 class ProductPath(BaseSchema):
-    id = Id(required=True)
+    id = Id(required=True, metadata={"description": "The product id"})
 
 
 class ProductListQuery(PageQuery):
@@ -144,12 +144,12 @@ class ProductListQuery(PageQuery):
 
 
 class VariantPath(BaseSchema):
-    id = Id(required=True)
-    variant_id = Id(required=True)
+    id = Id(required=True, metadata={"description": "The product id"})
+    variant_id = Id(required=True, metadata={"description": "The id of a variant of that product"})
 
 
 class ImagePath(VariantPath):
-    image_id = Id(required=True)
+    image_id = Id(required=True, metadata={"description": "The id of an image of that variant"})
 
 
 class UploadedImageOut(BaseSchema):

@@ -41,7 +41,11 @@ def validate_optional_body(request, schema: In | None = None, **kw):
 
 @apply_svc.post(schema=In(body=ApplyIn), validators=(validate,), permission="authenticated")
 @responds(201, VendorOut)
+@responds(409, description="The caller has already applied")
 def apply_view(request):
+    """Apply to become a vendor.
+
+    The application waits for a manager's decision; applying twice is a 409."""
     body = request.validated["body"]
     vendor = onboarding.apply(request.db, request.user, body["store_name"], body["description"])
     _hook(request).agora_vendor_applied(request=request, vendor=vendor)
@@ -51,7 +55,11 @@ def apply_view(request):
 
 @profile_svc.get(permission="authenticated")
 @responds(200, VendorOut)
+@responds(404, description="The caller has not applied to become a vendor")
 def profile_view(request):
+    """Read the caller's vendor profile (any status).
+
+    404 when the caller has not applied."""
     vendor = onboarding.vendor_of(request.db, request.user.id)
     if vendor is None:
         raise not_found("You have no vendor profile; apply at /api/vendor/apply/.")
@@ -61,6 +69,7 @@ def profile_view(request):
 @list_svc.get(schema=In(querystring=VendorListQuery), validators=(validate,), permission="manage")
 @responds(200, VendorOut, paginated=True)
 def list_view(request):
+    """List vendors and applications (managers), oldest first; ``?status=`` narrows it."""
     status = request.validated["querystring"].get("status")
     query = select(Vendor)
     if status:
@@ -92,19 +101,29 @@ def _decide(request, action: str):
 
 @decision_svcs["approve"].post(schema=In(path=VendorPath), validators=(validate,), permission="manage")
 @responds(200, VendorOut)
+@responds(409, description="The vendor's status does not allow this decision")
 def approve_view(request):
+    """Approve a vendor application (managers).
+
+    An approved vendor can sell; a decision its status does not allow is a 409."""
     return _decide(request, "approve")
 
 
 @decision_svcs["reject"].post(schema=In(path=VendorPath, body=ReasonIn),
                               validators=(validate_optional_body,), permission="manage")
 @responds(200, VendorOut)
+@responds(409, description="The vendor's status does not allow this decision")
 def reject_view(request):
+    """Reject a vendor application (managers), with an optional reason."""
     return _decide(request, "reject")
 
 
 @decision_svcs["suspend"].post(schema=In(path=VendorPath, body=ReasonIn),
                                validators=(validate_optional_body,), permission="manage")
 @responds(200, VendorOut)
+@responds(409, description="The vendor's status does not allow this decision")
 def suspend_view(request):
+    """Suspend a vendor (managers), with an optional reason.
+
+    Its products stop being sold."""
     return _decide(request, "suspend")

@@ -42,7 +42,12 @@ def move_to_cart(db, user, entry_id: int, size_id: int, quantity: int, settings)
 
 @move_svc.post(schema=In(path=WishlistEntryPath, body=WishlistMoveIn), validators=(validate,), permission="authenticated")
 @responds(200, CartOut, description="The cart, with the size added")
+@responds(409, description="Not that much stock: the message says how many are left")
 def move_to_cart_view(request):
+    """Move a wishlist entry into the cart.
+
+    Adds the given size of the entry's product to the cart and removes the entry; the cart's
+    limits apply (per-size maximum: 400, stock: 409) and the entry stays when one is hit."""
     body = request.validated["body"]
     return move_to_cart(request.db, request.user, request.validated["path"]["id"],
                         body["size_id"], body["quantity"], settings_of(request))

@@ -26,12 +26,15 @@ class WishlistBulkRemoveIn(BaseSchema):
 
 
 class WishlistMoveIn(BaseSchema):
-    size_id = Id(strict=True, required=True)
-    quantity = StrictInteger(load_default=1, validate=validate.Range(min=1, error="Must be at least 1."))
+    size_id = Id(strict=True, required=True, metadata={"description": "A size of the entry's product"})
+    quantity = StrictInteger(load_default=1, validate=validate.Range(min=1, error="Must be at least 1."), metadata={
+        "x-maximum-setting": "agora.cart.max_quantity",
+        "description": "How many to add to the cart; at most agora.cart.max_quantity (default 99) of one size "
+                       "fit in a cart, counting what is already there"})
 
 
 class WishlistEntryPath(BaseSchema):
-    id = Id(required=True)
+    id = Id(required=True, metadata={"description": "The wishlist entry id (results[].id of the wishlist)"})
 
 
 class WishlistQuery(PageQuery):

@@ -29,6 +29,7 @@ def settings_of(request):
 @list_svc.get(schema=In(querystring=WishlistQuery), validators=(validate,), permission="authenticated")
 @responds(200, WishlistEntryOut, paginated=True)
 def list_entries(request):
+    """List the caller's wishlist, newest first."""
     user_id = request.user.id
     return paginate(request, entries.count(request.db, user_id),
                     lambda offset, limit: render.page(request.db, user_id, offset, limit),
@@ -38,7 +39,11 @@ def list_entries(request):
 @add_svc.post(schema=In(body=WishlistAddIn), validators=(validate,), permission="authenticated")
 @responds(201, WishlistEntryOut, description="Added")
 @responds(200, WishlistEntryOut, description="Already there; nothing added")
+@responds(404, description="There is no such product")
 def add(request):
+    """Add a product to the wishlist.
+
+    201 when added, 200 when it was already there (nothing changes)."""
     user_id = request.user.id
     entry_id, created = entries.add(request.db, user_id, request.validated["body"]["product_id"],
                                     cap=max_items(settings_of(request)))
@@ -49,6 +54,7 @@ def add(request):
 @remove_svc.delete(schema=In(path=WishlistEntryPath), validators=(validate,), permission="authenticated")
 @responds(204, None)
 def remove(request):
+    """Remove an entry from the wishlist."""
     entries.remove(request.db, request.user.id, request.validated["path"]["id"])
     response = request.response
     response.status = 204
@@ -59,6 +65,9 @@ def remove(request):
 @bulk_add_svc.post(schema=In(body=WishlistBulkAddIn), validators=(validate,), permission="authenticated")
 @responds(200, WishlistBulkAddOut)
 def bulk_add(request):
+    """Add several products to the wishlist at once.
+
+    The answer lists what was added and what was skipped, with the reason."""
     return entries.bulk_add(request.db, request.user.id, request.validated["body"]["product_ids"],
                             cap=max_items(settings_of(request)))
 
@@ -66,4 +75,7 @@ def bulk_add(request):
 @bulk_remove_svc.post(schema=In(body=WishlistBulkRemoveIn), validators=(validate,), permission="authenticated")
 @responds(200, WishlistBulkRemoveOut)
 def bulk_remove(request):
+    """Remove several wishlist entries at once.
+
+    Ids that are not the caller's entries are ignored; the answer counts what was removed."""
     return {"removed": entries.bulk_remove(request.db, request.user.id, request.validated["body"]["ids"])}

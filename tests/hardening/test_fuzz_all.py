@@ -73,13 +73,22 @@ def test_no_operation_answers_5xx_or_off_schema(role, app, world, connection):
                 statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
 
     for operation in operations:
-        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+        for mode in _modes(operation):
             _run(operation, mode, send)
     report = [f"{role} {label}: {what}\n    {example}" for (label, what), example in failures.items()]
     assert not report, "\n".join(report)
     assert sum(statuses.values()) >= len(operations) * 2
     if role != "anonymous":  # the role's token is accepted somewhere: not every answer is 401/403
         assert any(200 <= s < 300 for s in statuses), statuses
+
+
+def _modes(operation) -> tuple:
+    """Both modes, except for a multipart upload: schemathesis 4.32 makes negative multipart bodies
+    that are not objects (``1.0``), which its WSGI transport (werkzeug) cannot even encode."""
+    content = operation.definition.raw.get("requestBody", {}).get("content", {})
+    if content and set(content) == {"multipart/form-data"}:
+        return (GenerationMode.POSITIVE,)
+    return (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
 
 
 def app_spec_paths(schema) -> dict:

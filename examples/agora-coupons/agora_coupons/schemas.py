@@ -43,7 +43,7 @@ class CouponPatchIn(CouponIn):
 
 
 class CouponIdPath(BaseSchema):
-    id = fields.Integer(required=True, validate=validate.Range(min=1))
+    id = fields.Integer(required=True, validate=validate.Range(min=1), metadata={"description": "The coupon id"})
 
 
 class CouponListQuery(PageQuery):

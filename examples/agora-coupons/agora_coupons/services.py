@@ -46,6 +46,7 @@ def _currency(request) -> str:
 @coupons_svc.get(schema=In(querystring=CouponListQuery), validators=(validate,), permission="manage")
 @responds(200, CouponOut, paginated=True)
 def list_coupons(request):
+    """List coupons, newest first (managers); ``?active=`` narrows it."""
     query = request.validated["querystring"]
     where = [Coupon.is_active.is_(query["active"])] if "active" in query else []
     count = request.db.execute(select(func.count(Coupon.id)).where(*where)).scalar_one()
@@ -61,6 +62,9 @@ def list_coupons(request):
 @coupons_svc.post(schema=In(body=CouponIn), validators=(validate,), permission="manage")
 @responds(201, CouponOut)
 def create_coupon(request):
+    """Create a coupon (managers).
+
+    The code is stored upper-case and matched case-insensitively; a code that exists is a 400."""
     coupon = admin.create(request.db, request.validated["body"], _currency(request))
     request.response.status = 201
     return admin.coupon_json(coupon, _currency(request))
@@ -76,12 +80,14 @@ def _coupon(request) -> Coupon:
 @coupon_svc.get(schema=In(path=CouponIdPath), validators=(validate,), permission="manage")
 @responds(200, CouponOut)
 def get_coupon(request):
+    """Read one coupon (managers)."""
     return admin.coupon_json(_coupon(request), _currency(request))
 
 
 @coupon_svc.patch(schema=In(path=CouponIdPath, body=CouponPatchIn), validators=(validate,), permission="manage")
 @responds(200, CouponOut)
 def update_coupon(request):
+    """Change some fields of a coupon (managers)."""
     coupon = _coupon(request)
     admin.update(request.db, coupon, request.validated["body"], _currency(request))
     return admin.coupon_json(coupon, _currency(request))
@@ -90,6 +96,9 @@ def update_coupon(request):
 @coupon_svc.delete(schema=In(path=CouponIdPath), validators=(validate,), permission="manage")
 @responds(200, CouponOut, description="The deactivated coupon (kept for the orders that used it)")
 def deactivate_coupon(request):
+    """Deactivate a coupon (managers).
+
+    It is kept for the orders that used it and can no longer be applied."""
     coupon = _coupon(request)
     coupon.is_active = False
     request.db.flush()
@@ -115,6 +124,9 @@ def _priced_cart_lines(request):
 @cart_coupon_svc.get(permission="authenticated")
 @responds(200, CartCouponOut)
 def get_cart_coupon(request):
+    """Read the coupon applied to the caller's cart.
+
+    With what it takes off the current cart, or the problem that stops it (null when none)."""
     currency = _currency(request)
     coupon = usage.applied_coupon(request.db, request.user.id)
     if coupon is None:
@@ -139,6 +151,9 @@ def get_cart_coupon(request):
 @cart_coupon_svc.post(schema=In(body=CartCouponIn), validators=(validate,), permission="authenticated")
 @responds(200, CouponCartOut)
 def apply_coupon(request):
+    """Apply a coupon code to the caller's cart.
+
+    An unusable code is a 400 saying why; the answer is the cart with its discount."""
     code = request.validated["body"]["code"]
     coupon = usage.check_usable(request.db, usage.find_coupon(request.db, code), code, request.user.id)
     pricing = _priced_cart_lines(request)
@@ -152,5 +167,6 @@ def apply_coupon(request):
 @cart_coupon_svc.delete(permission="authenticated")
 @responds(200, CouponCartOut)
 def remove_coupon(request):
+    """Remove the coupon from the caller's cart."""
     usage.remove(request.db, request.user.id)
     return _cart(request)
