@@ -10,7 +10,8 @@ needs no table of its own.
 Hooks implemented: ``agora_includeme`` (services and the media static view),
 ``agora_product_visibility`` (products of vendors that are not approved are hidden from the
 public catalog) and ``agora_openapi_tags``.  It fires ``agora_vendor_applied``,
-``agora_vendor_approved``, ``agora_vendor_rejected`` and ``agora_vendor_suspended``; shipping
+``agora_vendor_approved``, ``agora_vendor_rejected`` and ``agora_vendor_suspended``; product
+management fires ``agora_product_created`` and ``agora_product_updated``; shipping
 fires ``agora_order_shipped`` and, when it completes an order, ``agora_order_status_changed``.
 """
 from __future__ import annotations
