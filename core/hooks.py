@@ -204,6 +204,18 @@ def agora_order_refunded(request, order, amount):
 
 # --------------------------------------------------------------------------- catalog
 @hookspec
+def agora_product_created(request, product):
+    """A vendor created a product (with its variants and sizes).  In the creating transaction;
+    fired by the vendors plugin (which may later own this specification).  Return ignored."""
+
+
+@hookspec
+def agora_product_updated(request, product):
+    """A vendor changed a product: replaced or patched it, deactivated it, added or removed an
+    image.  In the changing transaction; fired by the vendors plugin.  Return ignored."""
+
+
+@hookspec
 def agora_product_visibility(query, request):
     """Return a SQLAlchemy boolean clause that public product queries must satisfy
     (e.g. "the vendor is approved"), or None.

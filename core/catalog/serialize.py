@@ -117,3 +117,19 @@ def product_detail(db, product: Product) -> dict:
         "updated_at": product.updated_at.isoformat(),
     })
     return detail
+
+
+def vendor_json(vendor) -> dict:
+    """A vendor (application or store) as the vendor and manager services show it."""
+    return {
+        "id": vendor.id,
+        "user_id": vendor.user_id,
+        "store_name": vendor.name,
+        "name": vendor.name,
+        "slug": vendor.slug,
+        "description": vendor.description,
+        "status": vendor.status,
+        "status_reason": vendor.status_reason,
+        "created_at": vendor.created_at.isoformat(),
+        "decided_at": vendor.decided_at.isoformat() if vendor.decided_at else None,
+    }

@@ -12,7 +12,8 @@ Hooks implemented: ``agora_includeme`` (services and the media static view),
 public catalog), ``agora_settings_keys`` (the media keys), ``agora_body_limits`` (the image
 upload route) and ``agora_openapi_tags``.  It owns the hooks of ``plugins.vendors.hookspecs``
 and fires them: ``agora_vendor_applied``, ``agora_vendor_approved``, ``agora_vendor_rejected``
-and ``agora_vendor_suspended``; shipping fires ``agora_order_shipped`` and, when it completes an
+and ``agora_vendor_suspended``; product management fires ``agora_product_created`` and
+``agora_product_updated``; shipping fires ``agora_order_shipped`` and, when it completes an
 order, ``agora_order_status_changed``.
 """
 from __future__ import annotations

@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from core.accounts.models import User
 from core.catalog.models import Vendor
+from core.catalog.serialize import vendor_json  # noqa: F401  (the vendor's JSON lives in core: webhooks send it too)
 from core.catalog.slugs import unique_slug
 from core.db import utcnow
 from core.errors import AgoraError
@@ -61,18 +62,3 @@ def decide(db, vendor: Vendor, action: str, reason: str = "") -> Vendor:
         user.role = "customer"
     db.flush()
     return vendor
-
-
-def vendor_json(vendor: Vendor) -> dict:
-    return {
-        "id": vendor.id,
-        "user_id": vendor.user_id,
-        "store_name": vendor.name,
-        "name": vendor.name,
-        "slug": vendor.slug,
-        "description": vendor.description,
-        "status": vendor.status,
-        "status_reason": vendor.status_reason,
-        "created_at": vendor.created_at.isoformat(),
-        "decided_at": vendor.decided_at.isoformat() if vendor.decided_at else None,
-    }

@@ -73,6 +73,7 @@ def create_product(request):
     vendor = approved_vendor(request)
     product = products.create_product(request.db, vendor, request.validated["body"],
                                       _settings(request)["agora.currency"])
+    request.hooks.agora_product_created(request=request, product=product)
     request.response.status = 201
     return _detail(request, product)
 
@@ -93,6 +94,7 @@ def _update(request):
     product, removed = products.update_product(request.db, vendor, product, request.validated["body"],
                                                _settings(request)["agora.currency"])
     images.remove_after_commit(_settings(request)["agora.media_dir"], removed, request.tm.get())
+    request.hooks.agora_product_updated(request=request, product=product)
     return _detail(request, product)
 
 
@@ -124,7 +126,9 @@ def deactivate_product(request):
 
     It leaves the catalog; orders that hold it are unchanged."""
     vendor = approved_vendor(request)
-    products.deactivate(request.db, products.owned_product(request.db, vendor, request.validated["path"]["id"]))
+    product = products.owned_product(request.db, vendor, request.validated["path"]["id"])
+    products.deactivate(request.db, product)
+    request.hooks.agora_product_updated(request=request, product=product)
     return Response(status=204)
 
 
@@ -165,6 +169,7 @@ def upload_image(request):
                   alt=alt, position=position, file_name=name)
     request.db.add(image)
     refresh_products(request.db, [variant.product_id])
+    request.hooks.agora_product_updated(request=request, product=request.db.get(Product, variant.product_id))
     request.response.status = 201
     return {"id": image.id, "url": image.url, "alt": image.alt, "position": image.position}
 
@@ -179,6 +184,7 @@ def delete_image(request):
         raise not_found("No such image of this variant.", name="image_id")
     request.db.delete(image)
     refresh_products(request.db, [variant.product_id])
+    request.hooks.agora_product_updated(request=request, product=request.db.get(Product, variant.product_id))
     if image.file_name:
         images.remove_after_commit(_settings(request)["agora.media_dir"], [image.file_name], request.tm.get())
     return Response(status=204)

@@ -75,6 +75,13 @@ def _vendor(db, user, status: str, name: str):
     return vendor
 
 
+def _public_targets_only():
+    from plugins.webhooks.settings import DeliveryConfig
+
+    return DeliveryConfig(allow_private_targets=False, require_https=True, timeout=1, retry_schedule=(),
+                          lease_margin=1, concurrency=1, poll_interval=1)
+
+
 @pytest.fixture
 def world(app, testapp, db, make_user, make_product):
     """The shop every hardening test starts from (see the module docstring)."""
@@ -124,13 +131,19 @@ def world(app, testapp, db, make_user, make_product):
     entry = WishlistItem(user_id=users["customer"].id, product_id=product_b.id)
     db.add(entry)
     db.flush()
+    # A webhook endpoint (public address: no receiver is called in these tests) with one delivery.
+    from plugins.webhooks import endpoints as webhook_endpoints
+
+    hook = webhook_endpoints.create(db, _public_targets_only(), url="https://93.184.215.14/hook", event_types=["*"],
+                                    description="matrix", is_active=True, created_by=users["manager"].id)
+    hook_delivery = webhook_endpoints.ping(db, hook)
     w.ids.update(
         order=order["id"], order_number=order["number"], intent=intent["payment_intent_id"],
         cart_item=carts["customer"], wishlist_entry=entry.id, category=category.slug,
         product_a=product_a.id, product_a_slug=product_a.slug, variant_a=size_a.variant_id, size_a=size_a.id,
         size_a2=size_a2.id, image_a=image.id, product_b=product_b.id, size_b=size_b.id,
         pending_vendor=vendors["pending_vendor"].id, vendor=vendors["vendor"].id,
-        other_vendor=vendors["other_vendor"].id,
+        other_vendor=vendors["other_vendor"].id, webhook=hook.id, webhook_delivery=hook_delivery.id,
         verify_token=tokens.issue(db, users["unverified"], "verify", 3600),
         reset_token=tokens.issue(db, users["customer"], "reset", 3600),
     )

@@ -168,6 +168,17 @@ ROWS = [
     Row("POST", "/api/orders/{id}/status/", staff(), url="/api/orders/{order}/status/", body={"status": "processing"}),
     # The shop runs the manual provider: Stripe's endpoint says it does not exist, to everyone.
     Row("POST", "/api/payments/webhook/stripe/", everyone(404), body={"id": "evt_1"}),
+    # ---------------------------------------------------------------- webhooks
+    Row("GET", "/api/webhooks/", staff()),
+    Row("POST", "/api/webhooks/", staff(), body={"url": "https://93.184.215.14/other", "events": ["order.paid"]}),
+    Row("GET", "/api/webhooks/{id}/", staff(), url="/api/webhooks/{webhook}/"),
+    Row("PATCH", "/api/webhooks/{id}/", staff(), url="/api/webhooks/{webhook}/", body={"description": "changed"}),
+    Row("DELETE", "/api/webhooks/{id}/", staff(), url="/api/webhooks/{webhook}/"),
+    Row("POST", "/api/webhooks/{id}/rotate-secret/", staff(), url="/api/webhooks/{webhook}/rotate-secret/", body={}),
+    Row("POST", "/api/webhooks/{id}/ping/", staff(), url="/api/webhooks/{webhook}/ping/", body={}),
+    Row("GET", "/api/webhooks/{id}/deliveries/", staff(), url="/api/webhooks/{webhook}/deliveries/"),
+    Row("POST", "/api/webhooks/deliveries/{id}/redeliver/", staff(),
+        url="/api/webhooks/deliveries/{webhook_delivery}/redeliver/", body={}),
     Row("GET", "/api/testplugin/ping/", everyone(), optional=True),
 ]
 
