@@ -28,7 +28,10 @@ $(BIN)/python:
 	$(PYTHON) -m venv --without-pip $(VENV)
 	$(PYTHON) -m pip --python $(BIN)/python $(BOOTSTRAP) || { $(BIN)/python -m ensurepip -q && $(BIN)/python -m pip $(BOOTSTRAP); }
 
+# A stale *.egg-info left in the tree by an older pip shadows the installed entry points
+# (plugins would go missing): the editable install keeps its metadata in the venv only.
 $(SERVE_STAMP): $(BIN)/python setup.cfg pyproject.toml
+	rm -rf *.egg-info examples/*/*.egg-info tests/testplugin/*.egg-info
 	$(PIP_INSTALL) -e .
 	touch $@
 
