@@ -1,8 +1,8 @@
-"""Orders: the order model and state machine, the checkout pipeline, the orders services."""
+"""Orders: the order model and state machine, checkout orchestration, settlement, the orders views."""
 
 
 def includeme(config):
-    from core.orders.services import PAYMENT_SERVICES, SERVICES
+    from core.orders.views import PAYMENT_SERVICES, SERVICES
     from core.registry import hooks_of, set_payment_provider, settings_of
 
     provider = hooks_of(config.registry).agora_payment_provider(settings=settings_of(config.registry))

@@ -12,7 +12,7 @@ Steps, all in the request's transaction unless said otherwise:
 5. Items are snapshotted, stock decremented, product summaries refreshed, the status
    history written; ``agora_checkout_completed`` (the cart drops the bought items),
    ``agora_order_placed`` and ``agora_order_paid`` run.
-6. After commit, the caller captures the payment (``capture_after_commit``).
+6. After commit, the caller captures the payment (``core.orders.checkout``).
 
 A failure at 3 or 4 raises :class:`CheckoutRefused`; the caller releases the
 authorization and answers with its status.
@@ -20,7 +20,6 @@ authorization and answers with its status.
 from __future__ import annotations
 
 import secrets
-from collections import defaultdict
 from datetime import datetime, timezone
 
 from pyramid_retry import mark_error_retryable
@@ -28,18 +27,15 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
-from core.catalog.models import Size, sellable_problem
 from core.catalog.summary import refresh_products
 from core.db import utcnow
 from core.errors import AgoraError
 from core.orders.checkout_types import CheckoutLine
+from core.orders import stock
+from core.orders.stock import CheckoutRefused
 from core.orders.models import Order, OrderItem, OrderStatusChange
 from core.orders.payment import Authorization
 from core.orders.pricing import load_line_details, price_lines
-
-
-class CheckoutRefused(AgoraError):
-    """The order cannot be placed; the authorization must be released."""
 
 
 def new_order_number() -> str:
@@ -54,15 +50,10 @@ def find_order(db, provider_name: str, reference: str) -> Order | None:
     ).scalar_one_or_none()
 
 
-def record_status(db, order: Order, status: str, note: str = "") -> None:
-    order.status = status
-    db.add(OrderStatusChange(order_id=order.id, status=status, note=note))
-
-
 def place_order(request, user, provider, authorization: Authorization) -> Order:
     """Create the order for ``authorization`` (see the module docstring)."""
     db = request.db
-    hook = request.registry["agora.plugin_manager"].hook
+    hook = request.hooks
     lines = [CheckoutLine(size_id=int(l["size_id"]), quantity=int(l["quantity"]), source_id=l.get("source_id"))
              for l in authorization.lines]
     if not lines:
@@ -93,7 +84,7 @@ def place_order(request, user, provider, authorization: Authorization) -> Order:
     except IntegrityError as exc:
         mark_error_retryable(exc)  # the retry finds the order the other request committed
         raise
-    emptied = lock_and_check_stock(db, lines, details)
+    emptied = stock.lock_and_check_stock(db, lines, details)
     items = []
     for line in lines:
         size, variant, product, vendor = details[line.size_id]
@@ -121,43 +112,3 @@ def place_order(request, user, provider, authorization: Authorization) -> Order:
     if not authorization.pending:
         hook.agora_order_paid(request=request, order=order)
     return order
-
-
-def lock_and_check_stock(db, lines: list[CheckoutLine], details: dict) -> set[int]:
-    """Lock the sizes in id order, re-read their stock under the lock, check every line can
-    be served, and decrement.  Returns the ids of products with a size that ran out."""
-    wanted: dict[int, int] = defaultdict(int)
-    for line in lines:
-        wanted[line.size_id] += line.quantity
-    # populate_existing: the values read under the lock replace the copies loaded for pricing.
-    locked = db.execute(select(Size).where(Size.id.in_(sorted(wanted))).order_by(Size.id).with_for_update()
-                        .execution_options(populate_existing=True)).scalars().all()
-    emptied: set[int] = set()
-    for size in locked:
-        _, variant, product, vendor = details[size.id]
-        quantity = wanted[size.id]
-        problem = sellable_problem(size, variant, product, vendor)
-        if problem:
-            raise CheckoutRefused(400, problem, name="cart")
-        if size.stock < quantity:
-            message = f"{product.name} ({variant.name}, {size.label}) has {size.stock} left; you asked for {quantity}."
-            raise CheckoutRefused(409, message, errors=[{"location": "body", "name": f"size.{size.id}",
-                                                         "description": message, "available": size.stock}])
-        size.stock -= quantity
-        if size.stock == 0:
-            emptied.add(product.id)
-    if len(locked) != len(wanted):
-        raise CheckoutRefused(400, "A size in your cart does not exist any more.", name="cart")
-    return emptied
-
-
-def restock(db, items: list[OrderItem]) -> None:
-    """Return the units of ``items`` to stock (cancellation), locking sizes in id order."""
-    by_size: dict[int, int] = defaultdict(int)
-    for item in items:
-        by_size[item.size_id] += item.quantity
-    sizes = db.execute(select(Size).where(Size.id.in_(sorted(by_size))).order_by(Size.id).with_for_update()).scalars()
-    product_ids = {item.product_id for item in items}
-    for size in sizes:
-        size.stock += by_size[size.id]
-    refresh_products(db, product_ids)

@@ -9,6 +9,7 @@ that nobody moved to processing, the order is shipped.
 from __future__ import annotations
 
 from core.errors import AgoraError
+from core.orders.models import OrderStatusChange
 
 STATUSES = ("pending_payment", "paid", "processing", "shipped", "delivered", "cancelled", "refunded")
 
@@ -30,3 +31,9 @@ def check_transition(current: str, target: str) -> None:
         raise AgoraError(400, f"Unknown status {target!r}.", name="status")
     if target not in TRANSITIONS[current]:
         raise AgoraError(409, f"An order cannot go from {current} to {target}.", name="status")
+
+
+def record_status(db, order, status: str, note: str = "") -> None:
+    """Set the order's status and append it to its history (the caller checked the move)."""
+    order.status = status
+    db.add(OrderStatusChange(order_id=order.id, status=status, note=note))

@@ -19,11 +19,9 @@ from core.accounts.models import User
 from core.db import dialect_insert
 from core.errors import AgoraError
 from core.openapi import responds, takes_body, takes_header
-from core.orders import pipeline
+from core.orders.api import CANCELLABLE, cancel, complete, find_order, mark_refunded
 from core.orders.models import Order
 from core.orders.payment import PaymentError
-from core.orders.services import cancel, capture, mark_refunded
-from core.orders.states import CANCELLABLE
 from plugins.payments.models import ProcessedEvent
 
 log = logging.getLogger("agora.payments.webhook")
@@ -54,7 +52,7 @@ def stripe_webhook(request):
 
     The ``Stripe-Signature`` header is verified; each event id is processed once (a replay answers
     200 with ``duplicate: true``).  404 when Stripe is not this shop's payment provider."""
-    provider = request.registry["agora.payment_provider"]
+    provider = request.payment_provider
     if getattr(provider, "name", None) != "stripe":
         raise AgoraError(404, "Stripe is not the payment provider of this shop.", location="path")
     signature = request.headers.get("Stripe-Signature")
@@ -79,27 +77,17 @@ def on_authorized(request, provider, intent):
     record = _record(request, provider, intent.id)
     if record is None or record.order_id is not None or record.status != "created":
         return
-    if pipeline.find_order(request.db, provider.name, record.reference) is not None:
+    if find_order(request.db, provider.name, record.reference) is not None:
         return
     user = request.db.get(User, record.user_id)
     try:
         authorization = provider.verify(record, intent)
-        nested = request.db.begin_nested()  # a refusal undoes the order but keeps the event record
-        try:
-            order = pipeline.place_order(request, user, provider, authorization)
-            nested.commit()
-        except pipeline.CheckoutRefused as refused:
-            nested.rollback()
-            log.info("webhook could not complete checkout of %s: %s; releasing", record.reference, refused)
-            provider.release(request, reference=record.reference)
-            return
     except PaymentError as exc:
         log.info("webhook: intent %s not usable: %s", record.reference, exc)
         return
-    order_id = order.id
-    request.tm.commit()
-    request.tm.begin()
-    capture(request, provider, order_id)
+    # The same path as the browser's checkout: place, commit, capture; released when refused.
+    if complete(request, provider, user, authorization) is None:
+        log.info("webhook could not complete checkout of %s; released", record.reference)
 
 
 def on_failed(request, provider, intent):

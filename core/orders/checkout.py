@@ -1,0 +1,121 @@
+"""Checkout orchestration: the cart priced into a payment intent, an authorization into an order.
+
+``create_payment_intent`` prices the caller's cart on the server and asks the provider for an
+intent.  ``checkout`` (the browser's path) and ``complete`` (the provider's webhook path) turn
+an authorization into exactly one order with the same steps: place it (``pipeline.place_order``),
+release the authorization when that is refused, commit the order, and only then capture — money
+is never taken for an order that does not exist.  ``request`` is the context the hooks and the
+provider take by contract; nothing HTTP is read from it here.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from core.errors import AgoraError, not_found
+from core.orders import pipeline, settlement
+from core.orders.models import Order
+from core.orders.payment import Authorization, PaymentError
+from core.orders.pricing import price_lines
+from core.orders.schemas import same_address
+
+MAX_IDEMPOTENCY_KEY = 200
+
+
+def cart_lines(request, user) -> list:
+    """The checkout lines the cart plugin provides (400 when there are none)."""
+    lines = request.hooks.agora_checkout_lines(request=request, user=user)
+    if not lines:
+        raise AgoraError(400, "Your cart is empty.", name="cart")
+    return lines
+
+
+def create_payment_intent(request, user, shipping_address: dict, idempotency_key: str | None) -> dict:
+    """Price the cart and create the provider's intent; the provider's answer (amount in minor units)."""
+    if idempotency_key is not None and not (1 <= len(idempotency_key) <= MAX_IDEMPOTENCY_KEY):
+        raise AgoraError(400, f"Idempotency-Key must be 1 to {MAX_IDEMPOTENCY_KEY} characters.",
+                         name="Idempotency-Key", location="header")
+    lines = cart_lines(request, user)
+    request.hooks.agora_checkout_validate(request=request, user=user, lines=lines, shipping_address=shipping_address)
+    pricing = price_lines(request, user, lines)
+    try:
+        return request.payment_provider.create_intent(
+            request, user=user, amount=pricing.total, currency=pricing.currency,
+            lines=[{"size_id": line.size_id, "quantity": line.quantity, "source_id": line.source_id}
+                   for line in lines],
+            shipping_address=shipping_address, idempotency_key=idempotency_key)
+    except PaymentError as exc:
+        raise AgoraError(exc.status, str(exc), name="payment") from None
+
+
+@dataclass
+class Placed:
+    """What a checkout produced: the order's id, whether it is new, and for a new one its
+    snapshot (rendered before the commit, with the capture's outcome)."""
+
+    order_id: int
+    created: bool
+    snapshot: Any = None
+
+
+def checkout(request, user, reference: str, shipping_address: dict | None,
+             snapshot: Callable[[Order], Any]) -> Placed:
+    """The order of payment intent ``reference``: the existing one, or a new one placed, committed
+    and captured.  ``snapshot(order)`` renders it (taken before commit, with the capture's
+    outcome written into ``snapshot["payment"]["status"]`` when it is a dict)."""
+    provider = request.payment_provider
+    existing = pipeline.find_order(request.db, provider.name, reference)
+    if existing is not None:
+        if existing.user_id != user.id:
+            raise not_found("No such payment intent.", name="payment_intent_id")
+        return Placed(existing.id, created=False)
+    try:
+        authorization = provider.authorization(request, user=user, reference=reference)
+    except PaymentError as exc:
+        raise AgoraError(exc.status, str(exc), name="payment_intent_id") from None
+    if shipping_address is not None and not same_address(shipping_address, authorization.shipping_address):
+        # Refused, not silently replaced: the amount and the provider's record were made for the
+        # intent's address.  The authorization stays, so a corrected request can still succeed.
+        raise AgoraError(409, "This is not the address the payment was created for; create a new "
+                              "payment intent to ship elsewhere.", name="shipping_address")
+    try:
+        order = pipeline.place_order(request, user, provider, authorization)
+    except AgoraError:
+        # Any refusal (stock, prices, a plugin's validate/completed hook) frees the money. A
+        # retryable IntegrityError is not an AgoraError: its intent belongs to the other order.
+        settlement.release(request, provider, reference)
+        raise
+    rendered, order_id = snapshot(order), order.id
+    status = commit_then_capture(request, provider, order_id, authorization)
+    if status is not None and isinstance(rendered, dict):
+        rendered["payment"]["status"] = status
+    return Placed(order_id, created=True, snapshot=rendered)
+
+
+def complete(request, provider, user, authorization: Authorization) -> int | None:
+    """The webhook's path: place the order of an authorization nobody checked out, commit and
+    capture; None (and the authorization released) when it can no longer be placed.  The
+    refusal is undone in a savepoint, so the caller's own writes (the event record) stay."""
+    nested = request.db.begin_nested()
+    try:
+        order = pipeline.place_order(request, user, provider, authorization)
+        nested.commit()
+    except pipeline.CheckoutRefused:
+        nested.rollback()
+        settlement.release(request, provider, authorization.reference)
+        return None
+    order_id = order.id
+    commit_then_capture(request, provider, order_id, authorization)
+    return order_id
+
+
+def commit_then_capture(request, provider, order_id: int, authorization: Authorization) -> str | None:
+    """Commit the placed order, then capture (nothing to capture for a pending, offline payment).
+
+    The one place that commits inside a request: the capture must see a committed order, and its
+    outcome is recorded in the next transaction of the same request."""
+    request.tm.commit()
+    request.tm.begin()
+    if authorization.pending:
+        return None
+    return settlement.capture(request, provider, order_id)

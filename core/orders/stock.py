@@ -1,0 +1,60 @@
+"""Stock under lock: the checkout's check-and-decrement and the cancellation's restock.
+
+Both lock the sizes' rows in id order (``SELECT … FOR UPDATE ORDER BY id``), so two checkouts,
+or a checkout and a cancellation, never wait on each other in opposite orders.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sqlalchemy import select
+
+from core.catalog.models import Size, sellable_problem
+from core.catalog.summary import refresh_products
+from core.errors import AgoraError
+from core.orders.checkout_types import CheckoutLine
+from core.orders.models import OrderItem
+
+
+class CheckoutRefused(AgoraError):
+    """The order cannot be placed; the authorization must be released."""
+
+
+def lock_and_check_stock(db, lines: list[CheckoutLine], details: dict) -> set[int]:
+    """Lock the sizes in id order, re-read their stock under the lock, check every line can
+    be served, and decrement.  Returns the ids of products with a size that ran out."""
+    wanted: dict[int, int] = defaultdict(int)
+    for line in lines:
+        wanted[line.size_id] += line.quantity
+    # populate_existing: the values read under the lock replace the copies loaded for pricing.
+    locked = db.execute(select(Size).where(Size.id.in_(sorted(wanted))).order_by(Size.id).with_for_update()
+                        .execution_options(populate_existing=True)).scalars().all()
+    emptied: set[int] = set()
+    for size in locked:
+        _, variant, product, vendor = details[size.id]
+        quantity = wanted[size.id]
+        problem = sellable_problem(size, variant, product, vendor)
+        if problem:
+            raise CheckoutRefused(400, problem, name="cart")
+        if size.stock < quantity:
+            message = f"{product.name} ({variant.name}, {size.label}) has {size.stock} left; you asked for {quantity}."
+            raise CheckoutRefused(409, message, errors=[{"location": "body", "name": f"size.{size.id}",
+                                                         "description": message, "available": size.stock}])
+        size.stock -= quantity
+        if size.stock == 0:
+            emptied.add(product.id)
+    if len(locked) != len(wanted):
+        raise CheckoutRefused(400, "A size in your cart does not exist any more.", name="cart")
+    return emptied
+
+
+def restock(db, items: list[OrderItem]) -> None:
+    """Return the units of ``items`` to stock (cancellation), locking sizes in id order."""
+    by_size: dict[int, int] = defaultdict(int)
+    for item in items:
+        by_size[item.size_id] += item.quantity
+    sizes = db.execute(select(Size).where(Size.id.in_(sorted(by_size))).order_by(Size.id).with_for_update()).scalars()
+    product_ids = {item.product_id for item in items}
+    for size in sizes:
+        size.stock += by_size[size.id]
+    refresh_products(db, product_ids)
