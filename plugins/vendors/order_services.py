@@ -44,6 +44,10 @@ class VendorOrderLineOut(OrderItemOut):
     """The customer's order line, as a vendor sees its own (no vendor field: it is the caller)."""
 
     fulfillment_status = fields.String(validate=mm.OneOf(orders.FULFILLMENT_STATUSES))
+    # Added by other plugins through agora_vendor_order_lines (the payouts plugin, on paid lines).
+    commission = fields.String(metadata={"description": "the platform's commission (paid lines; payouts plugin)"})
+    vendor_net = fields.String(metadata={"description": "what the vendor earns (paid lines; payouts plugin)"})
+    commission_rate = fields.String(metadata={"description": "the rate snapshotted when paid (payouts plugin)"})
 
     class Meta:
         exclude = ("vendor",)
@@ -82,13 +86,16 @@ def approved_vendor(request) -> Vendor:
 @orders_svc.get(schema=In(querystring=VendorOrderListQuery), validators=(validate,), permission="vendor")
 @responds(200, VendorOrderOut, paginated=True)
 def list_orders(request):
-    """Newest first; ``?status=`` (a fulfilment status) narrows both the orders and their lines."""
+    """Newest first; ``?status=`` (a fulfilment status) narrows both the orders and their lines.
+    Other plugins add fields to the lines through ``agora_vendor_order_lines``."""
     vendor = approved_vendor(request)
     status = request.validated["querystring"].get("status")
     return paginate(
         request, orders.count_orders(request.db, vendor.id, status),
         lambda offset, limit: orders.page_of_orders(request.db, vendor.id, status, offset, limit),
-        lambda rows: orders.orders_json(request.db, vendor.id, status, rows),
+        lambda rows: orders.orders_json(
+            request.db, vendor.id, status, rows,
+            lambda items: request.hooks.agora_vendor_order_lines(request=request, vendor=vendor, lines=items)),
     )
 
 
