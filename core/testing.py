@@ -56,7 +56,7 @@ def first_party_plugins() -> list[str]:
     return [ep.name for ep in metadata.entry_points(group="agora.plugins") if ep.value.startswith("plugins.")]
 
 
-ORDER = ["vendors", "cart", "wishlist", "payments", "email"]
+ORDER = ["vendors", "cart", "wishlist", "payments", "email", "payouts"]
 
 
 @pytest.fixture(scope="session")
