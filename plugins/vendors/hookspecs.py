@@ -26,3 +26,13 @@ def agora_vendor_rejected(request, vendor, reason):
 @hookspec
 def agora_vendor_suspended(request, vendor, reason):
     """A manager suspended a vendor; its products disappear from the public catalog."""
+
+
+@hookspec
+def agora_vendor_order_lines(request, vendor, lines):
+    """Return extra fields for a vendor's order lines: ``{order_item_id: {field: value}}``.
+
+    Called by ``GET /api/vendor/orders/`` once per page with every ``OrderItem`` on it (so an
+    implementation answers with one query, not one per line); the answers of all plugins are
+    merged into the lines' JSON.  Read-only, in the request's transaction.  The payouts plugin
+    adds ``commission`` and ``vendor_net`` to the lines of paid orders."""

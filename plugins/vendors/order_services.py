@@ -44,6 +44,11 @@ class ShipIn(BaseSchema):
 class VendorOrderLineOut(OrderItemOut):
     """The customer's order line, as a vendor sees its own (no vendor field: it is the caller)."""
 
+    # Added by other plugins through agora_vendor_order_lines (the payouts plugin, on paid lines).
+    commission = fields.String(metadata={"description": "the platform's commission (paid lines; payouts plugin)", "optional": True})
+    vendor_net = fields.String(metadata={"description": "what the vendor earns (paid lines; payouts plugin)", "optional": True})
+    commission_rate = fields.String(metadata={"description": "the rate snapshotted when paid (payouts plugin)", "optional": True})
+
     class Meta:
         exclude = ("vendor",)
 
@@ -83,13 +88,16 @@ def approved_vendor(request) -> Vendor:
 def list_orders(request):
     """List the orders holding the vendor's lines, newest first (approved vendors).
 
-    ``?status=`` (a fulfilment status) narrows both the orders and their lines."""
+    ``?status=`` (a fulfilment status) narrows both the orders and their lines.  Other plugins add
+    fields to the lines through ``agora_vendor_order_lines`` (payouts: ``commission``, ``vendor_net``)."""
     vendor = approved_vendor(request)
     status = request.validated["querystring"].get("status")
     return paginate(
         request, orders.count_orders(request.db, vendor.id, status),
         lambda offset, limit: orders.page_of_orders(request.db, vendor.id, status, offset, limit),
-        lambda rows: orders.orders_json(request.db, vendor.id, status, rows),
+        lambda rows: orders.orders_json(
+            request.db, vendor.id, status, rows,
+            lambda items: request.hooks.agora_vendor_order_lines(request=request, vendor=vendor, lines=items)),
     )
 
 

@@ -54,8 +54,11 @@ def page_of_orders(db, vendor_id: int, status: str | None, offset: int, limit: i
     ).all()
 
 
-def orders_json(db, vendor_id: int, status: str | None, rows) -> list[dict]:
-    """The page's orders with the vendor's lines, loaded in one statement for the whole page."""
+def orders_json(db, vendor_id: int, status: str | None, rows, line_extras=None) -> list[dict]:
+    """The page's orders with the vendor's lines, loaded in one statement for the whole page.
+
+    ``line_extras(items)`` (optional) answers a list of ``{order_item_id: {field: value}}`` dicts
+    (the ``agora_vendor_order_lines`` hook's results) merged into the lines' JSON."""
     if not rows:
         return []
     lines: dict[int, list[OrderItem]] = {row.id: [] for row in rows}
@@ -63,7 +66,15 @@ def orders_json(db, vendor_id: int, status: str | None, rows) -> list[dict]:
                                                    *_line_filter(vendor_id, status))
                            .order_by(OrderItem.order_id, OrderItem.id)).scalars():
         lines[item.order_id].append(item)
-    return [vendor_order_json(row, lines[row.id]) for row in rows]
+    answers = [vendor_order_json(row, lines[row.id]) for row in rows]
+    extras: dict[int, dict] = {}
+    for found in (line_extras([item for group in lines.values() for item in group]) if line_extras else []):
+        for item_id, fields in (found or {}).items():
+            extras.setdefault(item_id, {}).update(fields)
+    for answer in answers:
+        for line in answer["lines"]:
+            line.update(extras.get(line["id"], {}))
+    return answers
 
 
 def vendor_order_json(order, lines: list[OrderItem]) -> dict:

@@ -77,6 +77,11 @@ def _vendor_sees_own_lines(w, role, response):
         assert orders == []
 
 
+def _vendor_balance(w, role, response):
+    """Vendor A's sale is pending (on hold); vendor B earned nothing."""
+    assert response.json["pending"] != "0.00" if role == "vendor" else response.json["pending"] == "0.00"
+
+
 def _bulk_removed(w, role, response):
     assert response.json["removed"] == (1 if role == "customer" else 0)
 
@@ -142,6 +147,24 @@ ROWS = [
         body={"reason": "incomplete"}),
     Row("POST", "/api/manager/vendors/{id}/suspend/", staff(), url="/api/manager/vendors/{vendor}/suspend/",
         body={"reason": "complaints"}),
+    # ---------------------------------------------------------------- payouts (vendor A's paid order is on hold)
+    Row("GET", "/api/vendor/balance/", approved_vendors(), check=_vendor_balance),
+    Row("GET", "/api/vendor/ledger/", approved_vendors()),
+    Row("GET", "/api/vendor/payouts/", approved_vendors()),
+    # The shop runs the manual provider: there is no payout account to connect.
+    Row("POST", "/api/vendor/payout-account/", signed_in(403, vendor=400, other_vendor=400)),
+    Row("GET", "/api/manager/commissions/", staff()),
+    Row("POST", "/api/manager/commissions/", staff(), body=lambda w, r: {"category": w.ids["category"], "rate": "0.2"}),
+    Row("DELETE", "/api/manager/commissions/{id}/", staff(404), url="/api/manager/commissions/999999/"),
+    Row("POST", "/api/manager/payouts/run/", staff()),
+    Row("GET", "/api/manager/payouts/", staff()),
+    Row("POST", "/api/manager/payouts/{id}/mark-paid/", staff(404), url="/api/manager/payouts/999999/mark-paid/",
+        body={"reference": "BANK-1"}),
+    Row("POST", "/api/manager/payouts/{id}/mark-failed/", staff(404), url="/api/manager/payouts/999999/mark-failed/",
+        body={"reason": "closed"}),
+    Row("POST", "/api/manager/vendors/{id}/adjustments/", staff(), url="/api/manager/vendors/{vendor}/adjustments/",
+        body={"amount": "-1.00", "note": "matrix"}),
+    Row("GET", "/api/manager/marketplace/report/", staff()),
     # ---------------------------------------------------------------- cart
     Row("GET", "/api/cart/", signed_in()),
     Row("DELETE", "/api/cart/", signed_in()),
