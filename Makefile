@@ -17,7 +17,7 @@ PYTEST_ARGS ?=
 # env. setuptools' "Editable installation" notice is advice for tools, not for this person.
 PIP_INSTALL := PYTHONWARNINGS="ignore:Editable installation" $(BIN)/pip install -q --no-compile --no-build-isolation
 
-.PHONY: dev serve-deps test test-sqlite test-postgresql install typed-clients bench bench-checkout clean
+.PHONY: dev serve-deps lint test test-sqlite test-postgresql install typed-clients bench bench-checkout clean
 
 # A current pip, put into a venv made without its bundled pip by the system's pip (no bundled
 # pip to unpack and then replace; pip 23, bundled with Python 3.11, resolves about three times
@@ -65,7 +65,11 @@ $(NODE_STAMP): tests/typed_clients/package.json tests/typed_clients/package-lock
 
 typed-clients: $(NODE_STAMP)
 
-test: $(TEST_STAMP) typed-clients
+# ruff (pyflakes, import order, bugbear, pyupgrade, line length; pyproject.toml) over the tree.
+lint: $(TEST_STAMP)
+	$(BIN)/ruff check .
+
+test: $(TEST_STAMP) typed-clients lint
 	$(BIN)/pytest --db=sqlite -q $(PYTEST_ARGS)
 	$(BIN)/pytest --db=postgresql -q $(PYTEST_ARGS)
 	for d in examples/*/tests; do for db in sqlite postgresql; do $(BIN)/pytest --db=$$db -q $$d || exit 1; done; done

@@ -1,6 +1,14 @@
 """Settings schema and loading: ini keys, environment overrides, validation."""
 from config.settings import (
-    Key, Settings, SettingsError, as_bool, as_decimal, as_list, env_name, load_settings, non_negative_int,
+    Key,
+    Settings,
+    SettingsError,
+    as_bool,
+    as_decimal,
+    as_list,
+    env_name,
+    load_settings,
+    non_negative_int,
     positive_int,
 )
 

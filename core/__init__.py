@@ -16,6 +16,7 @@ from pyramid.config import Configurator  # noqa: E402
 
 from config import Settings, load_settings  # noqa: E402
 from core import registry  # noqa: E402
+from core.db import use_session_factory  # noqa: E402
 from core.plugins import build_plugin_manager, include_plugins  # noqa: E402
 
 log = logging.getLogger("agora")
@@ -37,7 +38,7 @@ def make_app(settings: Settings, pm, loaded, *, dbsession_factory=None):
     config = Configurator(settings={**registry.configurator_settings(settings), "retry.attempts": 3})
     registry.attach(config, pm, loaded)
     if dbsession_factory is not None:
-        config.registry["agora.dbsession_factory"] = dbsession_factory
+        use_session_factory(config.registry, dbsession_factory)
     config.add_renderer("json", "core.jsonutil.OrjsonRenderer")
     config.include("cornice")
     config.commit()  # our error views below replace the ones cornice registers

@@ -16,6 +16,7 @@ from plaster import get_settings
 from pyramid.paster import setup_logging
 
 from config import SettingsError
+from core.db import engine_of
 from core.plugins import PluginError, describe
 
 
@@ -62,7 +63,7 @@ def cmd_plugins(args, settings, pm, loaded):
     # Build the application as start-up does: each plugin's agora_includeme checks its settings
     # and registers its services, so a bad setting or registration fails here with the same line.
     app = make_app(settings, pm, loaded)
-    app.registry["agora.engine"].dispose()
+    engine_of(app.registry).dispose()
     listing = describe(pm, loaded)
     if args.json:
         print(json.dumps(listing, indent=2))

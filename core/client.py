@@ -46,7 +46,7 @@ def client_ip(remote_addr: str | None, forwarded_for: str | None, proxies: list[
 
 
 def request_client_ip(request) -> str:
-    proxies = request.registry.settings["agora.settings"]["agora.trusted_proxies"]
+    proxies = request.settings["agora.trusted_proxies"]
     return client_ip(request.remote_addr, request.headers.get("X-Forwarded-For"), proxies)
 
 

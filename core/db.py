@@ -11,13 +11,15 @@ foreign keys and a busy timeout.
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import zope.sqlalchemy
 from sqlalchemy import DateTime, MetaData, create_engine, event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
+
+from core.registry import settings_of
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -38,7 +40,7 @@ class Base(DeclarativeBase):
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class UTCDateTime(TypeDecorator):
@@ -51,12 +53,12 @@ class UTCDateTime(TypeDecorator):
         if value is not None:
             if value.tzinfo is None:
                 raise ValueError("naive datetime given to a UTCDateTime column")
-            value = value.astimezone(timezone.utc)
+            value = value.astimezone(UTC)
         return value
 
     def process_result_value(self, value, dialect):
         if value is not None and value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
+            value = value.replace(tzinfo=UTC)
         return value
 
 
@@ -124,22 +126,41 @@ def commit_veto(request, response) -> bool:
     return response.status.startswith(("4", "5"))
 
 
+_ENGINE = "agora.engine"
+_SESSION_FACTORY = "agora.dbsession_factory"
+
+
+def use_session_factory(registry, factory) -> None:
+    """Make the app's sessions come from ``factory`` (tests hand in sessions on their connection)."""
+    registry[_SESSION_FACTORY] = factory
+
+
+def session_factory_of(registry):
+    """The app's session factory (a new session per call; ``request.db`` joins it to the request)."""
+    return registry[_SESSION_FACTORY]
+
+
+def engine_of(registry):
+    """The app's engine, or None when the sessions were handed in (tests)."""
+    return registry.get(_ENGINE)
+
+
 def includeme(config):
     """Register ``request.db``.  The session factory can be provided by the caller (tests)."""
     settings = config.registry.settings
-    factory = config.registry.get("agora.dbsession_factory")
+    factory = config.registry.get(_SESSION_FACTORY)
     if factory is None:
-        engine = engine_from_settings(settings["agora.settings"])
+        engine = engine_from_settings(settings_of(config.registry))
         factory = sessionmaker(bind=engine, expire_on_commit=False)
-        config.registry["agora.engine"] = engine
-        config.registry["agora.dbsession_factory"] = factory
+        config.registry[_ENGINE] = engine
+        use_session_factory(config.registry, factory)
     settings["tm.manager_hook"] = "pyramid_tm.explicit_manager"
     settings["tm.commit_veto"] = "core.db.commit_veto"
     config.include("pyramid_tm")
     config.include("pyramid_retry")
 
     def db(request):
-        return session_for_transaction(request.registry["agora.dbsession_factory"], request.tm)
+        return session_for_transaction(session_factory_of(request.registry), request.tm)
 
     config.add_request_method(db, "db", reify=True)
 

@@ -45,6 +45,7 @@ from pyramid.response import Response
 from swagger_ui_bundle import swagger_ui_path
 
 from core.money import exponent
+from core.registry import hooks_of
 from core.validation import Amount, In
 
 ERROR_SCHEMA = {
@@ -248,7 +249,7 @@ def build_spec(registry, title: str = "Agora", version: str = "0.1.0") -> dict:
         if operations:
             spec.path(path=openapi_path(path), operations=operations)
     document = _apply_settings(spec.to_dict(), settings)
-    hook = registry["agora.plugin_manager"].hook
+    hook = hooks_of(registry)
     extra = [t for group in hook.agora_openapi_tags() for t in (group or [])]
     known = {t["name"] for t in extra}
     document["tags"] = sorted(extra + [{"name": t} for t in tags if t not in known], key=lambda t: t["name"])

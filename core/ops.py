@@ -5,8 +5,10 @@ from cornice import Service
 from marshmallow import Schema, fields
 from sqlalchemy import text
 
+from core.db import session_factory_of
 from core.openapi import responds
 from core.plugins import describe
+from core.registry import plugin_manager_of, plugins_of, settings_of
 
 health_svc = Service("health", "/api/health/", description="Liveness and dependencies")
 plugins_svc = Service("plugins", "/api/plugins/", description="Enabled plugins and the hooks they implement")
@@ -31,7 +33,7 @@ class PluginOut(Schema):
 @responds(200, HealthOut)
 @responds(503, HealthOut, description="The database is unreachable")
 def health(request):
-    engine_session = request.registry["agora.dbsession_factory"]()
+    engine_session = session_factory_of(request.registry)()
     try:
         engine_session.execute(text("SELECT 1"))
         database = "ok"
@@ -40,8 +42,8 @@ def health(request):
     finally:
         engine_session.close()
     answer = {"status": "ok", "database": database, "broker": "not configured",
-              "plugins": [p.name for p in request.registry["agora.plugins"]]}
-    for extra in request.registry["agora.plugin_manager"].hook.agora_health(request=request):
+              "plugins": [p.name for p in plugins_of(request.registry)]}
+    for extra in request.hooks.agora_health(request=request):
         answer.update(extra or {})
     if database != "ok":
         answer["status"] = "unavailable"
@@ -52,7 +54,7 @@ def health(request):
 @plugins_svc.get(permission="admin")
 @responds(200, PluginOut, many=True)
 def plugins(request):
-    return describe(request.registry["agora.plugin_manager"], request.registry["agora.plugins"])
+    return describe(plugin_manager_of(request.registry), plugins_of(request.registry))
 
 
 reference_svc = Service("bench_reference", "/api/_bench/reference/", description="Benchmark floor")
@@ -68,7 +70,7 @@ def reference(request):
 def includeme(config):
     config.add_cornice_service(health_svc)
     config.add_cornice_service(plugins_svc)
-    size = config.registry.settings["agora.settings"]["agora.bench.reference_bytes"]
+    size = settings_of(config.registry)["agora.bench.reference_bytes"]
     if size > 0:
         config.registry["agora.bench.reference_body"] = {"count": 0, "next": None, "previous": None,
                                                          "results": [], "padding": "x" * size}

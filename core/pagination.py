@@ -5,7 +5,7 @@ not a number → 400; a page past the end → 404 (page 1 of an empty list is an
 """
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 from marshmallow import ValidationError, fields
 

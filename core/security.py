@@ -14,11 +14,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from pyramid.authorization import ACLHelper, ALL_PERMISSIONS, Allow, Authenticated, Everyone
+from pyramid.authorization import ALL_PERMISSIONS, ACLHelper, Allow, Authenticated, Everyone
 from pyramid_jwt.policy import JWTAuthenticationPolicy
 from sqlalchemy import select
 
 from core.accounts.models import LoginSession, User
+from core.registry import settings_of
 
 
 class Root:
@@ -72,7 +73,7 @@ def load_user(request) -> User | None:
     When a token was sent but refused, ``request.auth_failure`` says why (for the 401)."""
     if not request.headers.get("Authorization"):
         return None
-    codec: TokenCodec = request.registry["agora.token_codec"]
+    codec: TokenCodec = request.token_codec
     claims = codec.claims_from_header(request)
     if not claims or claims.get("typ") != "access" or not claims.get("sid"):
         request.auth_failure = "The access token is invalid or expired."
@@ -119,11 +120,19 @@ class SecurityPolicy:
         return []
 
 
+_TOKEN_CODEC = "agora.token_codec"
+
+
+def token_codec_of(registry) -> TokenCodec:
+    """The app's JWT codec (also ``request.token_codec``)."""
+    return registry[_TOKEN_CODEC]
+
+
 def includeme(config):
-    settings = config.registry.settings["agora.settings"]
-    config.registry["agora.token_codec"] = TokenCodec(
-        settings["agora.jwt_secret"], settings["agora.jwt.access_ttl"], settings["agora.jwt.refresh_ttl"]
-    )
+    settings = settings_of(config.registry)
+    config.registry[_TOKEN_CODEC] = TokenCodec(
+        settings["agora.jwt_secret"], settings["agora.jwt.access_ttl"], settings["agora.jwt.refresh_ttl"])
+    config.add_request_method(lambda request: token_codec_of(request.registry), "token_codec", reify=True)
     config.set_root_factory(Root)
     config.set_security_policy(SecurityPolicy())
     config.add_request_method(load_user, "user", reify=True)

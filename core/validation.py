@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate as mm_validate
+from marshmallow import EXCLUDE, Schema, ValidationError, fields
+from marshmallow import validate as mm_validate
 from marshmallow.experimental.context import Context
 
 from core.errors import AgoraError

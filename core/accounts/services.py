@@ -9,8 +9,19 @@ from core.accounts import sessions, throttle, tokens
 from core.accounts.models import User
 from core.accounts.passwords import hash_password, password_problems, verify_password
 from core.accounts.schemas import (
-    ChangePasswordIn, DetailOut, DetailUserOut, EmailIn, LoginIn, ProfileIn, RefreshIn, RegisterIn,
-    ResetConfirmIn, TokenPathIn, TokensOut, UserOut, VerifyEmailIn,
+    ChangePasswordIn,
+    DetailOut,
+    DetailUserOut,
+    EmailIn,
+    LoginIn,
+    ProfileIn,
+    RefreshIn,
+    RegisterIn,
+    ResetConfirmIn,
+    TokenPathIn,
+    TokensOut,
+    UserOut,
+    VerifyEmailIn,
 )
 from core.errors import AgoraError
 from core.openapi import responds
@@ -41,12 +52,6 @@ def find_user(db, email: str) -> User | None:
     return db.execute(select(User).where(func.lower(User.email) == email.strip().lower())).scalar_one_or_none()
 
 
-def _settings(request):
-    return request.registry.settings["agora.settings"]
-
-
-def _hooks(request):
-    return request.registry["agora.plugin_manager"].hook
 
 
 def _check_password(password: str, email: str, name: str) -> None:
@@ -74,8 +79,8 @@ def register(request):
                 role="customer", is_active=False, email_verified=False)
     request.db.add(user)
     request.db.flush()  # a concurrent duplicate hits the unique index here → 409
-    token = tokens.issue(request.db, user, "verify", _settings(request)["agora.verification_ttl"])
-    _hooks(request).agora_user_registered(request=request, user=user, token=token)
+    token = tokens.issue(request.db, user, "verify", request.settings["agora.verification_ttl"])
+    request.hooks.agora_user_registered(request=request, user=user, token=token)
     request.response.status = 201
     return user.to_json()
 
@@ -108,7 +113,7 @@ def _verify(request, token: str, location: str) -> dict:
     user.email_verified = True
     user.is_active = True
     if first_time:
-        _hooks(request).agora_email_verified(request=request, user=user)
+        request.hooks.agora_email_verified(request=request, user=user)
     return {"detail": "Your email address is verified.", "user": user.to_json()}
 
 
@@ -117,7 +122,7 @@ def throttle_mail(request, purpose: str, email: str) -> None:
 
     Every request counts, known email or not, and the check comes before the lookup: the
     answers (202 or 429) are the same for an account and for a stranger."""
-    settings = _settings(request)
+    settings = request.settings
     window = settings["agora.throttle.window"]
     keys = [(f"{purpose}-account:{email.strip().lower()}", settings["agora.throttle.mail_per_account"]),
             (f"{purpose}-address:{request.client_ip}", settings["agora.throttle.mail_per_address"])]
@@ -140,8 +145,8 @@ def resend_verification(request):
     user = find_user(request.db, request.validated["body"]["email"])
     if user is not None and not user.email_verified:
         tokens.revoke_unused(request.db, user.id, "verify")
-        token = tokens.issue(request.db, user, "verify", _settings(request)["agora.verification_ttl"])
-        _hooks(request).agora_user_registered(request=request, user=user, token=token)
+        token = tokens.issue(request.db, user, "verify", request.settings["agora.verification_ttl"])
+        request.hooks.agora_user_registered(request=request, user=user, token=token)
     request.response.status = 202
     return ACCEPTED
 
@@ -154,7 +159,7 @@ def _throttle_keys(request, email: str) -> list[tuple[str, int]]:
     NAT cannot be locked out of its own accounts by a sprayer behind the same address.  Whether
     it applies depends on history only, never on the password given: a throttled client learns
     nothing about a password by the answer (429 for right and wrong alike)."""
-    settings = _settings(request)
+    settings = request.settings
     keys = [(f"account:{email}", settings["agora.throttle.account_failures"])]
     if not throttle.is_known(request.db, _known_key(request, email), settings["agora.throttle.known_address_days"]):
         keys.append((f"address:{request.client_ip}", settings["agora.throttle.address_failures"]))
@@ -177,7 +182,7 @@ def login(request):
     throttled per account and per client address (429 with Retry-After)."""
     body = request.validated["body"]
     email = body["email"].strip().lower()
-    window = _settings(request)["agora.throttle.window"]
+    window = request.settings["agora.throttle.window"]
     keys = _throttle_keys(request, email)
     wait = throttle.retry_after(request.db, keys, window)
     if wait:
@@ -204,7 +209,7 @@ def refresh(request):
     """Exchange a refresh token for a new token pair.
 
     Each refresh token works once; presenting a spent one ends its whole session (reuse detection)."""
-    codec = request.registry["agora.token_codec"]
+    codec = request.token_codec
     claims = codec.decode(request, request.validated["body"]["refresh"])
     if not claims or claims.get("typ") != "refresh":
         raise AgoraError(401, "The refresh token is invalid or expired.", name="refresh")
@@ -221,7 +226,7 @@ def logout(request):
 
     The refresh token of the session (or of another of the caller's sessions) is revoked."""
     sid = request.token_claims["sid"]
-    claims = request.registry["agora.token_codec"].decode(request, request.validated["body"]["refresh"])
+    claims = request.token_codec.decode(request, request.validated["body"]["refresh"])
     if claims and claims.get("typ") == "refresh" and claims.get("sid") not in (None, sid):
         # A refresh token of another of the caller's sessions: end that one too.
         if str(claims.get("sub")) == str(request.user.id):
@@ -262,8 +267,8 @@ def password_reset(request):
     user = find_user(request.db, request.validated["body"]["email"])
     if user is not None and user.email_verified:
         tokens.revoke_unused(request.db, user.id, "reset")
-        token = tokens.issue(request.db, user, "reset", _settings(request)["agora.reset_ttl"])
-        _hooks(request).agora_password_reset_requested(request=request, user=user, token=token)
+        token = tokens.issue(request.db, user, "reset", request.settings["agora.reset_ttl"])
+        request.hooks.agora_password_reset_requested(request=request, user=user, token=token)
     request.response.status = 202
     return ACCEPTED
 
@@ -281,7 +286,7 @@ def password_reset_confirm(request):
     _check_password(body["new_password"], user.email, "new_password")
     user.password_hash = hash_password(body["new_password"])
     sessions.revoke_all(request.db, user.id)
-    _hooks(request).agora_password_changed(request=request, user=user)
+    request.hooks.agora_password_changed(request=request, user=user)
     return {"detail": "Your password has been reset. Log in with the new one."}
 
 
@@ -300,5 +305,5 @@ def change_password(request):
         raise AgoraError(400, "The new password must differ from the current one.", name="new_password")
     user.password_hash = hash_password(body["new_password"])
     sessions.revoke_all(request.db, user.id, keep=request.token_claims["sid"])
-    _hooks(request).agora_password_changed(request=request, user=user)
+    request.hooks.agora_password_changed(request=request, user=user)
     return {"detail": "Your password has been changed; your other sessions were logged out."}

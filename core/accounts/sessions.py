@@ -21,7 +21,7 @@ def _new_id() -> str:
 
 
 def token_pair(request, user: User, session: LoginSession) -> dict:
-    codec = request.registry["agora.token_codec"]
+    codec = request.token_codec
     return {
         "access": codec.access_token(user, session.id, _new_id()),
         "refresh": codec.refresh_token(user, session.id, session.current_refresh_jti),
@@ -32,7 +32,7 @@ def token_pair(request, user: User, session: LoginSession) -> dict:
 
 
 def start(request, user: User) -> dict:
-    codec = request.registry["agora.token_codec"]
+    codec = request.token_codec
     session = LoginSession(
         id=_new_id(), user_id=user.id, current_refresh_jti=_new_id(),
         expires_at=utcnow() + timedelta(seconds=codec.refresh_ttl),

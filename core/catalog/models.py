@@ -30,7 +30,7 @@ class Category(Base):
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    parent: Mapped["Category | None"] = relationship(remote_side="Category.id", lazy="raise")
+    parent: Mapped[Category | None] = relationship(remote_side="Category.id", lazy="raise")
 
 
 class Vendor(Base):
@@ -73,7 +73,7 @@ class Product(Base):
 
     category: Mapped[Category] = relationship(lazy="raise")
     vendor: Mapped[Vendor | None] = relationship(lazy="raise")
-    variants: Mapped[list["Variant"]] = relationship(
+    variants: Mapped[list[Variant]] = relationship(
         back_populates="product", order_by="Variant.position, Variant.id", lazy="raise")
 
     __table_args__ = (
@@ -99,9 +99,9 @@ class Variant(Base):
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)  # False: retired, kept for orders
 
     product: Mapped[Product] = relationship(back_populates="variants", lazy="raise")
-    sizes: Mapped[list["Size"]] = relationship(
+    sizes: Mapped[list[Size]] = relationship(
         back_populates="variant", order_by="Size.position, Size.id", lazy="raise")
-    images: Mapped[list["Image"]] = relationship(
+    images: Mapped[list[Image]] = relationship(
         back_populates="variant", order_by="Image.position, Image.id", lazy="raise")
 
     __table_args__ = (CheckConstraint("price IS NULL OR price >= 0", name="price_not_negative"),)

@@ -38,7 +38,7 @@ class ProductFilters:
 
 
 def visibility_clauses(request, query: Select) -> list:
-    hook = request.registry["agora.plugin_manager"].hook
+    hook = request.hooks
     return [c for c in hook.agora_product_visibility(query=query, request=request) if c is not None]
 
 

@@ -15,7 +15,7 @@ a variant's price is its override or the product's base price.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Sequence
+from collections.abc import Sequence
 
 from sqlalchemy import inspect, select
 

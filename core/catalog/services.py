@@ -7,9 +7,10 @@ variants, sizes and images.  Category writes live in ``category_services``.
 from __future__ import annotations
 
 from cornice import Service
+
 from core.catalog import categories as tree
-from core.catalog.models import Product
 from core.catalog import version
+from core.catalog.models import Product
 from core.catalog.queries import ProductFilters, count_of, filtered, ordered, public_products, with_labels
 from core.catalog.schemas import CategoryOut, ProductDetailOut, ProductListQuery, ProductSummaryOut, SlugPath
 from core.catalog.serialize import product_detail, product_summaries
@@ -29,7 +30,7 @@ def _minor(request, name: str):
     amount = request.validated["querystring"].get(name)
     if amount is None:
         return None
-    currency = request.registry.settings["agora.settings"]["agora.currency"]
+    currency = request.settings["agora.currency"]
     try:
         return to_minor(amount, currency)
     except ValueError as exc:

@@ -4,7 +4,7 @@ Call :func:`refresh_products` in the same transaction as any write that changes 
 variants, sizes, stock, prices or images (vendor edits, checkout, cancellation)."""
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from sqlalchemy import and_, case, exists, func, select, update
 

@@ -9,8 +9,9 @@ provider take by contract; nothing HTTP is read from it here.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from core.errors import AgoraError, not_found
 from core.orders import pipeline, settlement

@@ -36,8 +36,8 @@ class Order(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
-    items: Mapped[list["OrderItem"]] = relationship(back_populates="order", order_by="OrderItem.id")
-    history: Mapped[list["OrderStatusChange"]] = relationship(
+    items: Mapped[list[OrderItem]] = relationship(back_populates="order", order_by="OrderItem.id")
+    history: Mapped[list[OrderStatusChange]] = relationship(
         back_populates="order", order_by="OrderStatusChange.id")
 
     __table_args__ = (

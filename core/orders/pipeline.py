@@ -20,7 +20,7 @@ authorization and answers with its status.
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from pyramid_retry import mark_error_retryable
 from sqlalchemy import select
@@ -30,17 +30,17 @@ from sqlalchemy.orm.attributes import set_committed_value
 from core.catalog.summary import refresh_products
 from core.db import utcnow
 from core.errors import AgoraError
-from core.orders.checkout_types import CheckoutLine
 from core.orders import stock
-from core.orders.stock import CheckoutRefused
+from core.orders.checkout_types import CheckoutLine
 from core.orders.models import Order, OrderItem, OrderStatusChange
 from core.orders.payment import Authorization
 from core.orders.pricing import load_line_details, price_lines
+from core.orders.stock import CheckoutRefused
 
 
 def new_order_number() -> str:
     alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-    day = datetime.now(timezone.utc).strftime("%y%m%d")
+    day = datetime.now(UTC).strftime("%y%m%d")
     return f"AG-{day}-" + "".join(secrets.choice(alphabet) for _ in range(6))
 
 
@@ -54,8 +54,8 @@ def place_order(request, user, provider, authorization: Authorization) -> Order:
     """Create the order for ``authorization`` (see the module docstring)."""
     db = request.db
     hook = request.hooks
-    lines = [CheckoutLine(size_id=int(l["size_id"]), quantity=int(l["quantity"]), source_id=l.get("source_id"))
-             for l in authorization.lines]
+    lines = [CheckoutLine(size_id=int(line["size_id"]), quantity=int(line["quantity"]), source_id=line.get("source_id"))
+             for line in authorization.lines]
     if not lines:
         raise CheckoutRefused(400, "The payment has no items to buy.", name="payment_intent_id")
     hook.agora_checkout_validate(request=request, user=user, lines=lines,

@@ -78,7 +78,7 @@ def load_line_details(db, lines: list[CheckoutLine]) -> dict[int, tuple]:
 
 def price_lines(request, user, lines: list[CheckoutLine], details: dict | None = None) -> Pricing:
     """Fill each line's price fields from the catalog and compute the order's amounts."""
-    settings = request.registry.settings["agora.settings"]
+    settings = request.settings
     currency = settings["agora.currency"]
     if not lines:
         raise AgoraError(400, "Your cart is empty.", name="cart")
@@ -100,6 +100,6 @@ def price_lines(request, user, lines: list[CheckoutLine], details: dict | None =
     free_over = settings["agora.checkout.free_shipping_over"]
     if free_over is not None and pricing.subtotal >= to_minor(free_over, currency):
         pricing.shipping = 0
-    request.registry["agora.plugin_manager"].hook.agora_checkout_price(
+    request.hooks.agora_checkout_price(
         request=request, user=user, lines=lines, pricing=pricing)
     return pricing

@@ -16,7 +16,13 @@ from core.orders import checkout as checkout_domain
 from core.orders import queries, settlement
 from core.orders.models import Order
 from core.orders.schemas import (
-    CheckoutIn, OrderIdPath, OrderListQuery, OrderOut, PaymentIntentIn, PaymentIntentOut, StatusIn,
+    CheckoutIn,
+    OrderIdPath,
+    OrderListQuery,
+    OrderOut,
+    PaymentIntentIn,
+    PaymentIntentOut,
+    StatusIn,
 )
 from core.orders.serialize import load_orders, order_json
 from core.pagination import paginate

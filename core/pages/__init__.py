@@ -19,6 +19,8 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pyramid.response import Response
 
+from core.registry import settings_of
+
 HERE = Path(__file__).parent
 ORDER_NUMBER = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; "
@@ -39,7 +41,7 @@ def link_templates(public_url: str, storefront_url: str = "") -> dict[str, str]:
 
 
 def _page(request, template: str, **values) -> Response:
-    settings = request.registry.settings["agora.settings"]
+    settings = request.settings
     body = _env.get_template(template).render(shop_name=settings.get("agora.email.shop_name", "Agora"), **values)
     response = Response(body, content_type="text/html", charset="utf-8")
     response.headers["Content-Security-Policy"] = CSP
@@ -76,7 +78,7 @@ def order_page(request):
 
 def includeme(config):
     """Serve the pages unless a storefront serves its own."""
-    if config.registry.settings["agora.settings"].get("agora.storefront_url"):
+    if settings_of(config.registry).get("agora.storefront_url"):
         return
     config.add_route("page_verify_email", "/pages/verify-email/")
     config.add_view(verify_email_page, route_name="page_verify_email", request_method="GET")

@@ -15,14 +15,40 @@ A small package, one module per concern:
 Provider-specific kits live beside their plugin (``-p plugins.payments.testing`` for localstripe).
 """
 from core.testing.app import (  # noqa: F401  (fixtures are found by pytest as attributes of this plugin)
-    HookRecorder, app, app_settings, auth_headers, base_ini, enabled_plugins, first_party_plugins, hooks, ini_for,
-    loaded, login, testapp,
+    HookRecorder,
+    app,
+    app_settings,
+    auth_headers,
+    base_ini,
+    enabled_plugins,
+    first_party_plugins,
+    hooks,
+    ini_for,
+    loaded,
+    login,
+    testapp,
 )
 from core.testing.concurrency import all_at_once, free_port  # noqa: F401
 from core.testing.database import (  # noqa: F401
-    PG_ADMIN_URL, committed_session, connection, database_url, db, db_kind, engine, pytest_addoption,
-    pytest_collection_modifyitems, pytest_configure, scratch_database,
+    PG_ADMIN_URL,
+    committed_session,
+    connection,
+    database_url,
+    db,
+    db_kind,
+    engine,
+    pytest_addoption,
+    pytest_collection_modifyitems,
+    pytest_configure,
+    scratch_database,
 )
 from core.testing.factories import (  # noqa: F401
-    ADDRESS, TEST_PASSWORD, admin, customer, make_product, make_user, manager, sizes_of,
+    ADDRESS,
+    TEST_PASSWORD,
+    admin,
+    customer,
+    make_product,
+    make_user,
+    manager,
+    sizes_of,
 )

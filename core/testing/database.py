@@ -16,6 +16,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+from core.db import engine_of
 from core.testing.app import ini_for
 
 PG_ADMIN_URL = os.environ.get("AGORA_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
@@ -116,7 +117,7 @@ def scratch_database(plugins: list[str], extra_ini: dict | None = None):
         yield url, app
     finally:
         if app is not None:
-            app.registry["agora.engine"].dispose()
+            engine_of(app.registry).dispose()
         with admin.connect() as conn:
             conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"),
                          {"n": name})

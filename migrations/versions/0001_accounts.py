@@ -1,14 +1,13 @@
 """accounts: users, tokens, sessions, throttle
 
 Revision ID: 0001_accounts
-Revises: 
+Revises:
 Create Date: 2026-11-26 12:45:03.599721
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import core.db
-
 
 revision = '0001_accounts'
 down_revision = None

@@ -4,11 +4,10 @@ Revision ID: 0002_catalog
 Revises: 0001_accounts
 Create Date: 2026-11-26 12:46:13.090066
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import core.db  # noqa: F401  (custom column types)
-
 
 revision = '0002_catalog'
 down_revision = '0001_accounts'

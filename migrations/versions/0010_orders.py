@@ -4,11 +4,10 @@ Revision ID: 0010_orders
 Revises: 0003_product_search
 Create Date: 2026-11-26 12:54:11.138373
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import core.db  # noqa: F401  (custom column types)
-
 
 revision = '0010_orders'
 down_revision = '0003_product_search'

@@ -4,11 +4,10 @@ Revision ID: 0011_catalog_version
 Revises: 0010_orders
 Create Date: 2026-11-26 14:18:26.312175
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import core.db  # noqa: F401  (custom column types)
-
 
 revision = '0011_catalog_version'
 down_revision = '0010_orders'

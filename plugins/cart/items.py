@@ -20,9 +20,8 @@ from __future__ import annotations
 from sqlalchemy import delete, select
 
 from core.catalog.models import Product, Size, Variant, Vendor, sellable_problem
-from core.db import utcnow
+from core.db import dialect_insert, utcnow
 from core.errors import AgoraError, not_found
-from core.db import dialect_insert
 from plugins.cart.models import Cart, CartItem
 
 

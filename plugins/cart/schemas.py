@@ -7,7 +7,6 @@ from core.catalog.schemas import ProductSummaryOut
 from core.orders.schemas import AdjustmentOut
 from core.validation import BaseSchema, Id, StrictInteger
 
-
 MAX_QUANTITY_NOTE = ("at most agora.cart.max_quantity (default 99) of one size fit in a cart, counting what is "
                      "already there (400 beyond); more than the stock is a 409")
 

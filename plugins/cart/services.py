@@ -7,7 +7,7 @@ from core.openapi import responds
 from core.validation import In, validate
 from plugins.cart import items
 from plugins.cart.render import cart_answer
-from plugins.cart.schemas import CartAddIn, CartOut, CartItemPath, CartUpdateIn
+from plugins.cart.schemas import CartAddIn, CartItemPath, CartOut, CartUpdateIn
 from plugins.cart.settings import max_quantity
 
 cart_svc = Service("cart", "/api/cart/", description="The caller's cart")
@@ -19,11 +19,11 @@ SERVICES = [cart_svc, add_svc, update_svc, remove_svc]
 
 
 def _answer(request) -> dict:
-    return cart_answer(request.db, request.user.id, request.registry.settings["agora.settings"]["agora.currency"])
+    return cart_answer(request.db, request.user.id, request.settings["agora.currency"])
 
 
 def _max(request) -> int:
-    return max_quantity(request.registry.settings["agora.settings"])
+    return max_quantity(request.settings)
 
 
 @cart_svc.get(permission="authenticated")

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from core.hooks import hookimpl
 from core.plugins import PluginError
+from plugins.email import config as email_settings
 from plugins.email import contexts, models, publisher  # noqa: F401  (models: the outbox table)
 from plugins.email.config import DEFAULTS, EmailConfig
 from plugins.email.outbox import send_later
@@ -32,8 +33,7 @@ def agora_includeme(config, settings):
         email_config = EmailConfig.from_settings(settings)
     except ValueError as exc:
         raise PluginError(f"plugin 'email': {exc}") from None
-    config.registry["agora.email.config"] = email_config
-    config.registry["agora.email.broker_health"] = publisher.BrokerHealth(email_config)
+    email_settings.install(config.registry, email_config, publisher.BrokerHealth(email_config))
 
 
 @hookimpl
@@ -43,7 +43,7 @@ def agora_migration_locations():
 
 @hookimpl
 def agora_health(request):
-    return {"broker": request.registry["agora.email.broker_health"].status()}
+    return {"broker": email_settings.broker_health_of(request.registry).status()}
 
 
 @hookimpl

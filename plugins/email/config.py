@@ -56,7 +56,7 @@ class EmailConfig:
     relay_interval: float
 
     @classmethod
-    def from_settings(cls, settings, **overrides) -> "EmailConfig":
+    def from_settings(cls, settings, **overrides) -> EmailConfig:
         """Read ``config.Settings`` (core keys typed, plugin keys raw strings); raise ValueError."""
         def get(key):
             return settings.get(f"agora.email.{key}", DEFAULTS[f"agora.email.{key}"])
@@ -98,3 +98,21 @@ class EmailConfig:
     def backoff(self, attempts: int) -> float:
         """Seconds to wait after the ``attempts``-th failed attempt."""
         return min(self.retry_base * 2 ** max(attempts - 1, 0), self.retry_max)
+
+
+_CONFIG = "agora.email.config"
+_BROKER_HEALTH = "agora.email.broker_health"
+
+
+def install(registry, config: EmailConfig, broker_health) -> None:
+    """Keep the plugin's validated configuration and its broker check on the app (start-up)."""
+    registry[_CONFIG] = config
+    registry[_BROKER_HEALTH] = broker_health
+
+
+def config_of(registry) -> EmailConfig:
+    return registry[_CONFIG]
+
+
+def broker_health_of(registry):
+    return registry[_BROKER_HEALTH]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import secrets
 
 from core.db import utcnow
+from plugins.email import config as email_settings
 from plugins.email import publisher
 from plugins.email.config import EmailConfig
 from plugins.email.models import OutboxMessage
@@ -48,7 +49,7 @@ def send_later(request, kind: str, to: str | None, context: dict) -> OutboxMessa
     """The hooks' one entry point: enqueue in ``request.db``, publish after ``request.tm`` commits."""
     if not to:
         return None
-    config = request.registry["agora.email.config"]
+    config = email_settings.config_of(request.registry)
     row = enqueue(request.db, config, kind, to, context)
     publish_after_commit(request.tm.get(), config, row.id)
     return row

@@ -126,7 +126,7 @@ class BrokerHealth:
     connection.  One check runs at a time (the others wait for its answer); the cache lives in
     the process and is emptied in a forked child."""
 
-    _instances: "weakref.WeakSet[BrokerHealth]" = weakref.WeakSet()
+    _instances: weakref.WeakSet[BrokerHealth] = weakref.WeakSet()
 
     def __init__(self, config: EmailConfig, clock=time.monotonic):
         self.config = config

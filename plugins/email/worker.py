@@ -8,7 +8,6 @@ the row is locked while it is sent and a row that is no longer pending is skippe
 from __future__ import annotations
 
 import logging
-import socket
 from datetime import timedelta
 
 from sqlalchemy import or_, select
@@ -138,7 +137,7 @@ def consume(session_factory, mailer: Mailer, stop) -> None:
                     while not stop.is_set():
                         try:
                             connection.drain_events(timeout=1)
-                        except socket.timeout:
+                        except TimeoutError:
                             pass
         except Exception as exc:  # broker down or connection lost
             log.warning("email: broker connection problem (%s: %s); retrying in %.0fs", type(exc).__name__, exc, wait)

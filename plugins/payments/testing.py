@@ -16,7 +16,6 @@ import pytest
 
 from core.testing.concurrency import free_port
 
-
 # localstripe persists its whole store to the fixed path /tmp/localstripe.pickle on every write
 # and loads it at start: servers of parallel test runs corrupt each other's file, and a truncated
 # one stops the next start.  This server keeps its store in memory only.

@@ -16,7 +16,7 @@ So ``gross_sales − refunds + adjustments = vendor_earnings + platform_revenue`
 """
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import case, func, select
 
@@ -27,9 +27,9 @@ FIGURES = ("gross_sales", "commissions", "refunds", "adjustments", "vendor_earni
 
 
 def _bounds(start: date | None, end: date | None) -> tuple[datetime, datetime]:
-    low = datetime.combine(start, time.min, timezone.utc) if start else datetime(1970, 1, 1, tzinfo=timezone.utc)
-    high = datetime.combine(end + timedelta(days=1), time.min, timezone.utc) if end else \
-        datetime(9999, 1, 1, tzinfo=timezone.utc)
+    low = datetime.combine(start, time.min, UTC) if start else datetime(1970, 1, 1, tzinfo=UTC)
+    high = datetime.combine(end + timedelta(days=1), time.min, UTC) if end else \
+        datetime(9999, 1, 1, tzinfo=UTC)
     return low, high
 
 

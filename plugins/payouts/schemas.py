@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from marshmallow import Schema, ValidationError, fields, validate as mm, validates_schema
+from marshmallow import Schema, ValidationError, fields, validates_schema
+from marshmallow import validate as mm
 
 from core.pagination import PageQuery
 from core.validation import BaseSchema, Id, TrimmedString

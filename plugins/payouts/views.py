@@ -10,9 +10,25 @@ from core.pagination import paginate
 from core.validation import In, validate
 from plugins.payouts import commissions, ledger, payouts, report, serialize
 from plugins.payouts.schemas import (
-    AdjustmentIn, CommissionRuleIn, CommissionRuleOut, CommissionRulePath, CommissionRuleQuery, LedgerQuery, ManagerPayoutQuery,
-    MarketplaceReportOut, MarketplaceReportQuery, MarkFailedIn, MarkPaidIn, PayoutAccountOut, PayoutBalanceOut,
-    PayoutLedgerEntryOut, PayoutOut, PayoutPath, PayoutRunOut, VendorPath, VendorPayoutQuery,
+    AdjustmentIn,
+    CommissionRuleIn,
+    CommissionRuleOut,
+    CommissionRulePath,
+    CommissionRuleQuery,
+    LedgerQuery,
+    ManagerPayoutQuery,
+    MarketplaceReportOut,
+    MarketplaceReportQuery,
+    MarkFailedIn,
+    MarkPaidIn,
+    PayoutAccountOut,
+    PayoutBalanceOut,
+    PayoutLedgerEntryOut,
+    PayoutOut,
+    PayoutPath,
+    PayoutRunOut,
+    VendorPath,
+    VendorPayoutQuery,
 )
 from plugins.payouts.settings import onboarding_urls
 from plugins.payouts.vendors import approved_vendor, vendor_by_id, vendor_id_by_slug

@@ -27,7 +27,8 @@ import secrets
 import warnings
 from pathlib import Path
 
-from PIL import Image as PILImage, UnidentifiedImageError
+from PIL import Image as PILImage
+from PIL import UnidentifiedImageError
 
 from core.errors import AgoraError
 

@@ -8,7 +8,8 @@ the order, ``agora_order_status_changed`` — both inside the shipping transacti
 from __future__ import annotations
 
 from cornice import Service
-from marshmallow import Schema, fields, validate as mm
+from marshmallow import Schema, fields
+from marshmallow import validate as mm
 
 from core.catalog.models import Vendor
 from core.errors import AgoraError
@@ -45,7 +46,8 @@ class VendorOrderLineOut(OrderItemOut):
     """The customer's order line, as a vendor sees its own (no vendor field: it is the caller)."""
 
     # Added by other plugins through agora_vendor_order_lines (the payouts plugin, on paid lines).
-    commission = fields.String(metadata={"description": "the platform's commission (paid lines; payouts plugin)", "optional": True})
+    commission = fields.String(
+        metadata={"description": "the platform's commission (paid lines; payouts plugin)", "optional": True})
     vendor_net = fields.String(metadata={"description": "what the vendor earns (paid lines; payouts plugin)", "optional": True})
     commission_rate = fields.String(metadata={"description": "the rate snapshotted when paid (payouts plugin)", "optional": True})
 
@@ -115,7 +117,7 @@ def ship_order(request):
     tracking_number, carrier = body.get("tracking_number") or None, body.get("carrier") or None
     shipment = orders.ship(request.db, vendor, request.validated["path"]["order_id"], tracking_number, carrier)
     order = shipment.order
-    hook = request.registry["agora.plugin_manager"].hook
+    hook = request.hooks
     hook.agora_order_shipped(request=request, order=order, vendor=vendor, lines=shipment.lines,
                              tracking_number=tracking_number, carrier=carrier)
     if shipment.order_shipped:

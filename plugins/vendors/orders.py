@@ -21,8 +21,8 @@ from core.catalog.models import Vendor
 from core.db import utcnow
 from core.errors import AgoraError, not_found
 from core.money import format_minor
-from core.orders.models import Order, OrderItem
 from core.orders.api import record_status
+from core.orders.models import Order, OrderItem
 from core.orders.schemas import FULFILLMENT_STATUSES  # noqa: F401  (one list, used by the services)
 from core.orders.states import check_transition
 

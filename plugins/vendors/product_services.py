@@ -19,8 +19,15 @@ from core.pagination import paginate
 from core.validation import In, validate
 from plugins.vendors import images, onboarding, products
 from plugins.vendors.schemas import (
-    ImagePath, ProductIn, ProductListQuery, ProductPatchIn, ProductPath, UploadedImageOut, VariantPath,
-    VendorProductOut, VendorProductSummaryOut,
+    ImagePath,
+    ProductIn,
+    ProductListQuery,
+    ProductPatchIn,
+    ProductPath,
+    UploadedImageOut,
+    VariantPath,
+    VendorProductOut,
+    VendorProductSummaryOut,
 )
 
 products_svc = Service("vendor_products", "/api/vendor/products/", description="The vendor's own products")
@@ -39,9 +46,6 @@ def approved_vendor(request) -> Vendor:
         raise AgoraError(403, f"Only approved vendors manage products; {state}.", location="header")
     return vendor
 
-
-def _settings(request):
-    return request.registry.settings["agora.settings"]
 
 
 def _detail(request, product: Product) -> dict:
@@ -72,7 +76,7 @@ def create_product(request):
     """Create a product with its variants and sizes (approved vendors)."""
     vendor = approved_vendor(request)
     product = products.create_product(request.db, vendor, request.validated["body"],
-                                      _settings(request)["agora.currency"])
+                                      request.settings["agora.currency"])
     request.hooks.agora_product_created(request=request, product=product)
     request.response.status = 201
     return _detail(request, product)
@@ -92,8 +96,8 @@ def _update(request):
     vendor = approved_vendor(request)
     product = products.owned_product(request.db, vendor, request.validated["path"]["id"])
     product, removed = products.update_product(request.db, vendor, product, request.validated["body"],
-                                               _settings(request)["agora.currency"])
-    images.remove_after_commit(_settings(request)["agora.media_dir"], removed, request.tm.get())
+                                               request.settings["agora.currency"])
+    images.remove_after_commit(request.settings["agora.media_dir"], removed, request.tm.get())
     request.hooks.agora_product_updated(request=request, product=product)
     return _detail(request, product)
 
@@ -155,7 +159,7 @@ def upload_image(request):
     JPEG, PNG or WebP, verified by decoding; sent as ``multipart/form-data`` with ``file`` and an
     optional ``alt``."""
     variant = _owned_variant(request)
-    settings = _settings(request)
+    settings = request.settings
     if request.content_type != "multipart/form-data":
         raise AgoraError(415, "Send the image as multipart/form-data.", name="Content-Type", location="header")
     data = images.read_upload(request.POST.get("file"), settings["agora.max_upload_size"])
@@ -186,5 +190,5 @@ def delete_image(request):
     refresh_products(request.db, [variant.product_id])
     request.hooks.agora_product_updated(request=request, product=request.db.get(Product, variant.product_id))
     if image.file_name:
-        images.remove_after_commit(_settings(request)["agora.media_dir"], [image.file_name], request.tm.get())
+        images.remove_after_commit(request.settings["agora.media_dir"], [image.file_name], request.tm.get())
     return Response(status=204)

@@ -11,15 +11,14 @@ created and must be complete; an entry with ``id`` updates that row and may leav
 """
 from __future__ import annotations
 
-from marshmallow import ValidationError, fields, validate as mm, validates_schema
+from marshmallow import ValidationError, fields, validates_schema
+from marshmallow import validate as mm
 
 from core.catalog.models import VENDOR_STATUSES
 from core.catalog.schemas import ProductDetailOut, ProductSummaryOut
 from core.catalog.slugs import is_valid_slug
 from core.pagination import PageQuery
 from core.validation import MAX_ID, Amount, BaseSchema, Id, StrictInteger, TrimmedString
-
-
 
 
 def _image_url(value: str) -> None:

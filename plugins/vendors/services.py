@@ -27,9 +27,6 @@ decision_svcs = {
 SERVICES = [apply_svc, profile_svc, list_svc, *decision_svcs.values()]
 
 
-def _hook(request):
-    return request.registry["agora.plugin_manager"].hook
-
 
 def validate_optional_body(request, schema: In | None = None, **kw):
     """Like :func:`core.validation.validate`, but an empty body counts as ``{}``."""
@@ -48,7 +45,7 @@ def apply_view(request):
     The application waits for a manager's decision; applying twice is a 409."""
     body = request.validated["body"]
     vendor = onboarding.apply(request.db, request.user, body["store_name"], body["description"])
-    _hook(request).agora_vendor_applied(request=request, vendor=vendor)
+    request.hooks.agora_vendor_applied(request=request, vendor=vendor)
     request.response.status = 201
     return onboarding.vendor_json(vendor)
 
@@ -89,7 +86,7 @@ def _decide(request, action: str):
         raise not_found("No such vendor.", name="id")
     reason = request.validated.get("body", {}).get("reason", "")
     onboarding.decide(request.db, vendor, action, reason)
-    hook = _hook(request)
+    hook = request.hooks
     if action == "approve":
         hook.agora_vendor_approved(request=request, vendor=vendor)
     elif action == "reject":

@@ -14,8 +14,15 @@ from core.validation import In, validate
 from plugins.webhooks import endpoints
 from plugins.webhooks.models import WebhookDelivery, WebhookEndpoint
 from plugins.webhooks.schemas import (
-    WebhookDeliveryOut, WebhookDeliveryPath, WebhookDeliveryQuery, WebhookEndpointIn, WebhookEndpointOut,
-    WebhookEndpointPatchIn, WebhookEndpointPath, WebhookEndpointWithSecretOut, WebhookListQuery,
+    WebhookDeliveryOut,
+    WebhookDeliveryPath,
+    WebhookDeliveryQuery,
+    WebhookEndpointIn,
+    WebhookEndpointOut,
+    WebhookEndpointPatchIn,
+    WebhookEndpointPath,
+    WebhookEndpointWithSecretOut,
+    WebhookListQuery,
 )
 from plugins.webhooks.serialize import deliveries_json, endpoint_json
 from plugins.webhooks.settings import delivery_config

@@ -12,9 +12,8 @@ from __future__ import annotations
 from sqlalchemy import delete, func, select
 
 from core.catalog.models import Product, Vendor
-from core.db import utcnow
+from core.db import dialect_insert, utcnow
 from core.errors import AgoraError, not_found
-from core.db import dialect_insert
 from plugins.wishlist.models import WishlistItem
 
 

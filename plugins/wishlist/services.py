@@ -8,8 +8,14 @@ from core.pagination import paginate
 from core.validation import In, validate
 from plugins.wishlist import entries, render
 from plugins.wishlist.schemas import (
-    WishlistAddIn, WishlistBulkAddIn, WishlistBulkAddOut, WishlistBulkRemoveIn, WishlistBulkRemoveOut,
-    WishlistEntryOut, WishlistEntryPath, WishlistQuery,
+    WishlistAddIn,
+    WishlistBulkAddIn,
+    WishlistBulkAddOut,
+    WishlistBulkRemoveIn,
+    WishlistBulkRemoveOut,
+    WishlistEntryOut,
+    WishlistEntryPath,
+    WishlistQuery,
 )
 from plugins.wishlist.settings import max_items
 
@@ -21,9 +27,6 @@ bulk_remove_svc = Service("wishlist_bulk_remove", "/api/wishlist/bulk-remove/", 
 
 SERVICES = [list_svc, add_svc, remove_svc, bulk_add_svc, bulk_remove_svc]
 
-
-def settings_of(request):
-    return request.registry.settings["agora.settings"]
 
 
 @list_svc.get(schema=In(querystring=WishlistQuery), validators=(validate,), permission="authenticated")
@@ -46,7 +49,7 @@ def add(request):
     201 when added, 200 when it was already there (nothing changes)."""
     user_id = request.user.id
     entry_id, created = entries.add(request.db, user_id, request.validated["body"]["product_id"],
-                                    cap=max_items(settings_of(request)))
+                                    cap=max_items(request.settings))
     request.response.status = 201 if created else 200
     return render.entry_json(request.db, user_id, entry_id)
 
@@ -69,7 +72,7 @@ def bulk_add(request):
 
     The answer lists what was added and what was skipped, with the reason."""
     return entries.bulk_add(request.db, request.user.id, request.validated["body"]["product_ids"],
-                            cap=max_items(settings_of(request)))
+                            cap=max_items(request.settings))
 
 
 @bulk_remove_svc.post(schema=In(body=WishlistBulkRemoveIn), validators=(validate,), permission="authenticated")

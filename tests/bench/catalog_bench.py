@@ -25,6 +25,7 @@ from pathlib import Path
 import webtest
 from sqlalchemy import create_engine, event, func, select, text
 
+from core.db import engine_of
 from tests.bench.harness import JWT_SECRET, ROOT, database, env_for, gunicorn
 
 OUT = ROOT / "var" / "bench"
@@ -110,7 +111,7 @@ def in_process(url: str, cases: list[tuple[str, str, dict]]) -> dict[str, str]:
     settings, pm, loaded = load(ini_for(url, ["vendors", "cart", "wishlist", "payments"],
                                         {"agora.jwt_secret": JWT_SECRET}), environ={})
     app = make_app(settings, pm, loaded)
-    engine = app.registry["agora.engine"]
+    engine = engine_of(app.registry)
     captured: list[tuple[str, object]] = []
     event.listen(engine, "before_cursor_execute", lambda c, cur, stmt, params, ctx, many: captured.append((stmt, params)))
     client = webtest.TestApp(app)
@@ -191,7 +192,8 @@ def main() -> None:
         raise SystemExit("wrk is needed (Debian package wrk): apt-get install -y wrk")
     url = database("agora_bench", keep=True)
     loaded_in = ensure_catalog(url, args.products)
-    print(f"demo-data: {'reused ' + str(args.products) + ' products' if loaded_in is None else f'{args.products} products loaded in {loaded_in:.0f} s'}")
+    loaded = f"{args.products} products loaded in {loaded_in:.0f} s" if loaded_in is not None else None
+    print(f"demo-data: {loaded or f'reused {args.products} products'}")
     t = sample_targets(url)
     from core import load, make_app
     from core.testing import ini_for
@@ -201,7 +203,7 @@ def main() -> None:
                                         {"agora.jwt_secret": JWT_SECRET}), environ={})
     app = make_app(settings, pm, loaded)
     cart_headers = cart_user(app, url)
-    app.registry["agora.engine"].dispose()
+    engine_of(app.registry).dispose()
     cases = [
         ("products: first page", "/api/products/", {}),
         ("products: page 50", "/api/products/?page=50", {}),

@@ -22,7 +22,12 @@ from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
 from tests.bench.harness import (
-    Client, database, drop_database, env_for, gunicorn, run_id,
+    Client,
+    database,
+    drop_database,
+    env_for,
+    gunicorn,
+    run_id,
 )
 
 ADDRESS = {"name": "Bench Buyer", "line1": "1 Load St", "city": "Berlin", "postal_code": "10115", "country": "DE"}

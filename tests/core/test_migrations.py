@@ -4,7 +4,6 @@ from alembic.migration import MigrationContext
 
 from core.db import Base
 
-
 # Full-text search lives in the migration only (a PostgreSQL generated tsvector column with its
 # GIN index; an FTS5 table with triggers on SQLite): see migrations/versions/0003_product_search.py.
 SEARCH_ONLY = {"search_vector", "ix_products_search_vector"}

@@ -5,6 +5,8 @@ import json
 
 import pytest
 
+from core.db import engine_of
+
 METHODS = ("get", "put", "post", "patch", "delete")
 
 
@@ -127,5 +129,5 @@ def test_the_quantity_cap_in_the_document_is_the_configured_one(loaded, base_ini
     settings, pm, plugins = load({**base_ini, "agora.cart.max_quantity": "7"}, environ={})
     app = make_app(settings, pm, plugins)
     document = build_spec(app.registry)
-    app.registry["agora.engine"].dispose()
+    engine_of(app.registry).dispose()
     assert document["components"]["schemas"]["CartAddIn"]["properties"]["quantity"]["maximum"] == 7

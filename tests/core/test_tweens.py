@@ -4,11 +4,10 @@ from __future__ import annotations
 import json
 import logging
 
+import pytest
 from pyramid.request import Request
 from pyramid.testing import DummyRequest
 from pyramid_retry import mark_error_retryable
-
-import pytest
 
 from core.tweens import request_tween_factory, user_id_of
 

@@ -20,6 +20,7 @@ from datetime import timedelta
 import pytest
 from PIL import Image as PILImage
 
+from core.security import token_codec_of
 from core.testing import ADDRESS, TEST_PASSWORD, sizes_of
 
 ROLES = ("anonymous", "customer", "pending_vendor", "vendor", "other_vendor", "manager", "admin")
@@ -30,7 +31,7 @@ def mint_tokens(app, db, user) -> tuple[dict, str]:
     from core.accounts.models import LoginSession
     from core.db import utcnow
 
-    codec = app.registry["agora.token_codec"]
+    codec = token_codec_of(app.registry)
     session = LoginSession(id=secrets.token_hex(16), user_id=user.id, current_refresh_jti=secrets.token_hex(16),
                            expires_at=utcnow() + timedelta(seconds=codec.refresh_ttl))
     db.add(session)

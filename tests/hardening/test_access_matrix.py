@@ -12,8 +12,8 @@ Each call runs in a savepoint rolled back afterwards, so every caller meets the 
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from core.testing import ADDRESS, TEST_PASSWORD
 from tests.hardening.conftest import ROLES, isolated, png_bytes

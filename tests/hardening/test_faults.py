@@ -19,6 +19,7 @@ import webtest
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.exc import InterfaceError, OperationalError
 
+from core.db import engine_of
 from core.hooks import hookimpl
 from core.testing import ADDRESS, PG_ADMIN_URL
 
@@ -125,7 +126,7 @@ def test_postgresql_connections_killed_under_the_app(base_ini, engine):
     settings, pm, plugins = load({**base_ini, "agora.db.pool_size": "2"}, environ={})
     app = make_app(settings, pm, plugins)
     client = webtest.TestApp(app)
-    app_engine = app.registry["agora.engine"]
+    app_engine = engine_of(app.registry)
     try:
         client.get("/api/categories/", status=200)
         _terminate(_backend_pids(app_engine))  # the pooled connection dies while idle

@@ -19,7 +19,14 @@ from agora_client.api.cart import cart_add_post, cart_get
 from agora_client.api.orders import order_get, orders_checkout_post, orders_get, orders_payment_intent_post
 from agora_client.api.products import product_get, products_get
 from agora_client.models import (
-    CartAddIn, CheckoutIn, Error, LoginIn, OrderOutStatus, PaymentIntentIn, PaymentOutStatus, ShippingAddress,
+    CartAddIn,
+    CheckoutIn,
+    Error,
+    LoginIn,
+    OrderOutStatus,
+    PaymentIntentIn,
+    PaymentOutStatus,
+    ShippingAddress,
 )
 
 T = TypeVar("T")

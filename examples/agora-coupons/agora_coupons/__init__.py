@@ -21,12 +21,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from agora_coupons import (
+    models,  # noqa: F401  (registers the tables on Base.metadata)
+    usage,
+)
+from agora_coupons.services import SERVICES
 from config import Settings
 from core.hooks import hookimpl
 from core.plugins import PluginError
-from agora_coupons import models  # noqa: F401  (registers the tables on Base.metadata)
-from agora_coupons import usage
-from agora_coupons.services import SERVICES
 
 requires = ("cart",)
 agora_version = ">=0.1,<1"
@@ -82,5 +84,5 @@ def agora_checkout_completed(request, order):
 
 @hookimpl
 def agora_order_cancelled(request, order):
-    if return_on_cancel(request.registry.settings["agora.settings"]):
+    if return_on_cancel(request.settings):
         usage.release_use(request.db, order)

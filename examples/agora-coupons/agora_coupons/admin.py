@@ -11,12 +11,12 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from agora_coupons.models import Coupon
+from agora_coupons.rules import percent_text
 from core.catalog.models import Category, Vendor
 from core.db import utcnow
 from core.errors import AgoraError
 from core.money import format_minor, to_minor
-from agora_coupons.models import Coupon
-from agora_coupons.rules import percent_text
 
 FIELDS = ("code", "description", "kind", "value", "minimum_subtotal", "valid_from", "valid_until",
           "usage_limit", "per_customer_limit", "categories", "vendors", "is_active")

@@ -23,9 +23,9 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
+from agora_coupons.models import Coupon, CouponUsage
 from core.catalog.models import Category, Vendor
 from core.money import format_minor, percent_of
-from agora_coupons.models import Coupon, CouponUsage
 
 
 def describe_value(coupon: Coupon, currency: str) -> str:

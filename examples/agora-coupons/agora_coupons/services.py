@@ -17,7 +17,14 @@ from agora_coupons import admin, usage
 from agora_coupons.models import Coupon
 from agora_coupons.rules import discount_for, state_problem
 from agora_coupons.schemas import (
-    CartCouponIn, CartCouponOut, CouponCartOut, CouponIdPath, CouponIn, CouponListQuery, CouponOut, CouponPatchIn,
+    CartCouponIn,
+    CartCouponOut,
+    CouponCartOut,
+    CouponIdPath,
+    CouponIn,
+    CouponListQuery,
+    CouponOut,
+    CouponPatchIn,
 )
 from core.db import utcnow
 from core.errors import AgoraError, not_found
@@ -34,12 +41,9 @@ cart_coupon_svc = Service("cart_coupon", "/api/cart/coupon/", description="The c
 SERVICES = [coupons_svc, coupon_svc, cart_coupon_svc]
 
 
-def _settings(request):
-    return request.registry.settings["agora.settings"]
-
 
 def _currency(request) -> str:
-    return _settings(request)["agora.currency"]
+    return request.settings["agora.currency"]
 
 
 # ------------------------------------------------------------------ managers
@@ -110,12 +114,12 @@ def _cart(request) -> dict:
     """The caller's cart as the cart plugin answers it (its public API, never its tables)."""
     from plugins.cart.api import cart_answer  # the declared dependency (requires = ("cart",))
 
-    return cart_answer(request.db, request.user, _settings(request))
+    return cart_answer(request.db, request.user, request.settings)
 
 
 def _priced_cart_lines(request):
     """The caller's cart lines priced from the catalog, through the public checkout hooks."""
-    lines = request.registry["agora.plugin_manager"].hook.agora_checkout_lines(request=request, user=request.user)
+    lines = request.hooks.agora_checkout_lines(request=request, user=request.user)
     if not lines:
         raise AgoraError(400, "Your cart is empty; add something before applying a coupon.", name="cart")
     return price_lines(request, request.user, lines)
@@ -134,7 +138,7 @@ def get_cart_coupon(request):
     problem = state_problem(request.db, coupon, request.user.id, utcnow())
     amount = 0
     if problem is None:
-        lines = request.registry["agora.plugin_manager"].hook.agora_checkout_lines(request=request, user=request.user)
+        lines = request.hooks.agora_checkout_lines(request=request, user=request.user)
         if not lines:
             problem = "Your cart is empty."
         else:

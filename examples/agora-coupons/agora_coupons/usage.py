@@ -16,10 +16,10 @@ from __future__ import annotations
 
 from sqlalchemy import delete, select, update
 
-from core.db import utcnow
-from core.errors import AgoraError
 from agora_coupons import rules
 from agora_coupons.models import Coupon, CouponApplication, CouponUsage
+from core.db import utcnow
+from core.errors import AgoraError
 
 ADJUSTMENT_CODE = "coupon"
 

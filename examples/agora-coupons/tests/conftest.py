@@ -10,11 +10,10 @@ import pytest
 import webtest
 from sqlalchemy.orm import Session
 
+from agora_coupons.models import Coupon
 from core import load, make_app
 from core.db import utcnow
 from core.testing import first_party_plugins, ini_for
-
-from agora_coupons.models import Coupon
 
 
 @pytest.fixture(scope="session")

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import pytest
+from coupon_flow import reason
 
 from core.catalog.models import Category
-from coupon_flow import reason
 
 NEW = {"code": "spring25", "kind": "percent", "value": "12.5", "minimum_subtotal": "20.00",
        "valid_from": "2030-03-01T00:00:00+00:00", "valid_until": "2030-04-01T00:00:00+00:00",

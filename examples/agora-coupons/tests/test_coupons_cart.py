@@ -4,14 +4,13 @@ from __future__ import annotations
 from contextlib import contextmanager
 from datetime import timedelta
 
+from coupon_flow import add, apply, reason
 from sqlalchemy import event, select
 
+from agora_coupons.models import CouponApplication
 from core.catalog.models import Category
 from core.db import utcnow
 from core.testing import sizes_of
-
-from agora_coupons.models import CouponApplication
-from coupon_flow import add, apply, reason
 
 
 def test_a_percent_code_shows_its_discount_rounded_half_up_once(testapp, db, shopper, make_product, make_coupon):

@@ -1,12 +1,11 @@
 """The coupon at checkout: the payment amount, the order's discount line, the recorded use."""
 from __future__ import annotations
 
+from coupon_flow import add, apply, checkout, pay, reason
 from sqlalchemy import select
 
-from core.testing import sizes_of
-
 from agora_coupons.models import Coupon, CouponApplication, CouponUsage
-from coupon_flow import add, apply, checkout, pay, reason
+from core.testing import sizes_of
 
 
 def test_the_payment_and_the_order_carry_the_discount_and_the_use_is_recorded(testapp, db, shopper, make_product,

@@ -8,8 +8,10 @@ import uuid
 
 import pytest
 import webtest
+from conftest import confirm, stripe_ini
 from sqlalchemy import func, select
 
+from agora_coupons.models import Coupon, CouponUsage
 from core.accounts.models import User
 from core.accounts.passwords import hash_password
 from core.catalog.models import Category, Product, Size, Variant
@@ -17,9 +19,6 @@ from core.catalog.summary import refresh_products
 from core.db import utcnow
 from core.orders.models import Order
 from core.testing import ADDRESS, TEST_PASSWORD, all_at_once, committed_session, scratch_database
-
-from agora_coupons.models import Coupon, CouponUsage
-from conftest import confirm, stripe_ini
 
 pytestmark = pytest.mark.postgresql_only
 

@@ -1,13 +1,12 @@
 """The whole purchase with a 10 % coupon through Stripe (a real localstripe server)."""
 from __future__ import annotations
 
-from sqlalchemy import select
-
-from core.testing import TEST_PASSWORD, sizes_of
-
-from agora_coupons.models import Coupon, CouponUsage
 from conftest import confirm
 from coupon_flow import add, apply, checkout, pay
+from sqlalchemy import select
+
+from agora_coupons.models import Coupon, CouponUsage
+from core.testing import TEST_PASSWORD, sizes_of
 
 
 def test_a_ten_percent_coupon_charges_exactly_ninety_percent_rounded_half_up(stripe_testapp, stripe_client, db,

@@ -3,14 +3,13 @@
 Both unique keys are what the upserts in plugins.cart.items rely on.
 
 Revision ID: cart_0001
-Revises: 
+Revises:
 Create Date: 2026-11-26 12:49:04.886759
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import core.db  # noqa: F401  (custom column types)
-
 
 revision = 'cart_0001'
 down_revision = None

@@ -1,14 +1,13 @@
 """payments: intents and processed events
 
 Revision ID: payments_0001
-Revises: 
+Revises:
 Create Date: 2026-11-26 12:54:18.448517
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import core.db  # noqa: F401  (custom column types)
-
 
 revision = 'payments_0001'
 down_revision = None

@@ -5,14 +5,13 @@ entry twice.  A trigger (PostgreSQL and SQLite) refuses any UPDATE or DELETE of 
 so the ledger stays append-only even for code that bypasses the ORM's guard.
 
 Revision ID: payouts_0001
-Revises: 
+Revises:
 Create Date: 2026-12-01 10:06:33.099383
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import core.db  # noqa: F401  (custom column types)
-
 
 revision = 'payouts_0001'
 down_revision = None

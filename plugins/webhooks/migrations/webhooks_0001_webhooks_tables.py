@@ -3,14 +3,13 @@
 The (status, next_attempt_at) index is what the worker's claim query walks.
 
 Revision ID: webhooks_0001
-Revises: 
+Revises:
 Create Date: 2026-12-01 10:10:22.391075
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import core.db  # noqa: F401  (custom column types)
-
 
 revision = 'webhooks_0001'
 down_revision = None

@@ -1,14 +1,13 @@
 """wishlist: wishlist items, unique per (user, product)
 
 Revision ID: wishlist_0001
-Revises: 
+Revises:
 Create Date: 2026-11-26 12:49:52.646528
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import core.db  # noqa: F401  (custom column types)
-
 
 revision = 'wishlist_0001'
 down_revision = None

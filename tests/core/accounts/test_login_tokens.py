@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import jwt
 
+from core.security import token_codec_of
 from core.testing import TEST_PASSWORD
 
 
@@ -97,7 +98,7 @@ def test_token_signed_with_another_key_or_algorithm_is_refused(testapp, customer
 
 def test_expired_token_is_refused(testapp, customer, login, app):
     login(customer)
-    codec = app.registry["agora.token_codec"]
+    codec = token_codec_of(app.registry)
     token = codec.jwt.create_token(str(customer.id), expiration=timedelta(seconds=-10), typ="access",
                                    sid="whatever", jti="x")
     testapp.get("/api/auth/me/", headers={"Authorization": f"Bearer {token}"}, status=401)

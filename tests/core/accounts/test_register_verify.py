@@ -62,7 +62,7 @@ def test_oversized_body_is_a_413(testapp):
 
 def test_deeply_nested_json_is_refused(testapp):
     nested = "[" * 100 + "]" * 100
-    testapp.post("/api/auth/register/", '{"email": %s}' % nested, content_type="application/json", status=400)
+    testapp.post("/api/auth/register/", f'{{"email": {nested}}}', content_type="application/json", status=400)
 
 
 def test_verification_activates_once(testapp, hooks):

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import itertools
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import event
@@ -50,7 +50,7 @@ def make_product(db):
     def make(category, name, *, price=1000, variants=None, description="", vendor=None,
              active=True, age_days=0, slug=None):
         n = next(_seq)
-        created = datetime.now(timezone.utc) - timedelta(days=age_days, seconds=n)
+        created = datetime.now(UTC) - timedelta(days=age_days, seconds=n)
         product = Product(category_id=category.id, vendor_id=vendor.id if vendor else None, name=name,
                           slug=slug or f"p{n}-{name.lower().replace(' ', '-')}", description=description,
                           price=price, currency="USD", is_active=active, created_at=created, updated_at=created)

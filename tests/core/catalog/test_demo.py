@@ -8,6 +8,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from core import load
+from core.db import engine_of
 from core.migrate import upgrade
 from core.testing import PG_ADMIN_URL, ini_for
 
@@ -28,9 +29,10 @@ def fresh_database(db_kind, tmp_path):
 
 
 def test_demo_data_loads_products_with_variants_sizes_and_consistent_summaries(fresh_database, capsys):
+    from sqlalchemy.orm import Session
+
     from core.catalog.demo import load_demo_data
     from core.catalog.summary import refresh_products
-    from sqlalchemy.orm import Session
 
     settings, pm, plugins = load(ini_for(fresh_database, []), environ={})
     upgrade(fresh_database, pm, plugins)
@@ -87,7 +89,7 @@ def test_demo_data_gives_one_ready_account_per_role_and_prints_them(fresh_databa
         own = client.get("/api/vendor/products/", headers={"Authorization": f"Bearer {token}"}).json
         assert own["count"] > 0  # the demo vendor owns part of the catalog
     finally:
-        app.registry["agora.engine"].dispose()
+        engine_of(app.registry).dispose()
     engine = create_engine(fresh_database)
     try:
         with engine.connect() as conn:

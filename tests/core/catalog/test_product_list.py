@@ -4,7 +4,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-
 from sqlalchemy import exists, or_
 
 from core.catalog.models import Product, Vendor

@@ -9,6 +9,7 @@ import pytest
 import webtest
 
 from core import load, make_app
+from core.db import engine_of
 from core.testing import TEST_PASSWORD
 from plugins.email.config import EmailConfig
 from plugins.email.render import Renderer
@@ -81,4 +82,4 @@ def test_with_a_storefront_the_links_go_there_and_agora_serves_no_pages(base_ini
     try:
         webtest.TestApp(router).get("/pages/verify-email/?token=t", status=404)
     finally:
-        router.registry["agora.engine"].dispose()
+        engine_of(router.registry).dispose()

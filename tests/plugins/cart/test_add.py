@@ -92,7 +92,7 @@ def test_a_body_that_is_not_json_answers_415(testapp, headers):
 def test_something_not_sold_answers_400(testapp, headers, product, vendor, db, what):
     made = product(vendor=vendor("suspended") if what == "vendor" else vendor())
     if what != "vendor":
-        setattr(getattr(made, what), "is_active", False)
+        getattr(made, what).is_active = False
         db.flush()
     answer = add(testapp, headers, made.size.id, status=400)
     assert "not sold" in answer["errors"][0]["description"]

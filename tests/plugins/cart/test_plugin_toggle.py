@@ -4,10 +4,7 @@ from __future__ import annotations
 import pytest
 
 from config import SettingsError
-from sqlalchemy.orm import Session
-
-from core import load, make_app
-from core.plugins import PluginError
+from core import load
 from core.testing import ini_for
 from tests.plugins.cart.factories import bearer
 

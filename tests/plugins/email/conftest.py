@@ -122,7 +122,10 @@ def deliver(db, test_sessions, mailer):
 # The stripe provider against a real localstripe server, with the payments tests' fixtures
 # (the cancellation and refund mails of a captured order need a provider that refunds).
 from tests.plugins.payments.conftest import (  # noqa: E402,F401  (fixtures, used by name)
-    stripe_app, stripe_client, stripe_loaded, stripe_testapp,
+    stripe_app,
+    stripe_client,
+    stripe_loaded,
+    stripe_testapp,
 )
 
 

@@ -16,6 +16,7 @@ from kombu import Connection, pools
 from kombu.transport import pyamqp
 
 from core import load, make_app
+from core.db import engine_of
 from plugins.email.config import EmailConfig
 from plugins.email.publisher import BrokerHealth, publish, queue_for
 
@@ -73,7 +74,7 @@ def test_health_checks_the_broker_once_per_interval_not_per_request(base_ini, op
         assert app.get("/api/health/").json["broker"] == "ok"
         assert len(opened) == 2
     finally:
-        router.registry["agora.engine"].dispose()
+        engine_of(router.registry).dispose()
 
 
 def test_a_broker_that_is_down_is_reported_and_also_rechecked_only_per_interval(opened):

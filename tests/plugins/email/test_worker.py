@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 import plugins.email as email_plugin
 from core import load, make_app
 from core.accounts.models import User
+from core.db import engine_of
 from core.testing import TEST_PASSWORD
 from plugins.email.config import EmailConfig
 from plugins.email.models import OutboxMessage
@@ -108,7 +109,7 @@ def test_mail_written_while_the_broker_is_down_arrives_after_the_relay(base_ini,
         smtp.wait_for(2)  # the welcome mail, also committed while the broker was "down"
     subjects = [m["Subject"] for m in smtp.to("down@example.com")]
     assert subjects == ["Confirm your email address for Agora", "Welcome to Agora"]
-    router.registry["agora.engine"].dispose()
+    engine_of(router.registry).dispose()
 
 
 def write_ini(path: Path, base_ini: dict, **extra) -> Path:
@@ -176,4 +177,4 @@ def test_development_setup_delivers_into_the_maildir(base_ini, cleanup, tmp_path
     link = mail_link(email.message_from_bytes(message.as_bytes(), policy=policy.default))
     token = parse_qs(urlsplit(link).query)["token"][0]
     assert app.post_json("/api/auth/verify-email/", {"token": token}).json["user"]["is_active"] is True
-    router.registry["agora.engine"].dispose()
+    engine_of(router.registry).dispose()

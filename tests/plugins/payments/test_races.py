@@ -93,7 +93,7 @@ def test_twenty_buyers_for_five_units_make_exactly_five_orders(race_db, stripe_c
         assert db.get(Size, size_id).stock == 0
         assert db.execute(select(func.count(Order.id)).where(
             Order.payment_reference.in_(intents))).scalar_one() == 5
-    for (status, body), intent in zip(results, intents):
+    for (status, _), intent in zip(results, intents):
         remote = stripe_client.v1.payment_intents.retrieve(intent)
         assert remote.status == ("succeeded" if status == 201 else "canceled")
 

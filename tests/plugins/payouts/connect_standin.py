@@ -36,7 +36,7 @@ class ConnectStandIn:
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
-    def start(self) -> "ConnectStandIn":
+    def start(self) -> ConnectStandIn:
         self.thread.start()
         return self
 

@@ -52,12 +52,12 @@ def test_the_stripe_provider_needs_its_key(database_url):
 
 def test_the_cli_runs_payouts(tmp_path, capsys):
     """On its own SQLite file (the CLI opens its own engine and commits)."""
+    from core.accounts.models import User
     from core.cli import main
     from core.migrate import upgrade
     from plugins.payouts.ledger import add_adjustment
     from plugins.payouts.models import Payout
     from tests.hardening.conftest import _vendor
-    from core.accounts.models import User
 
     url = f"sqlite:///{tmp_path / 'cli.sqlite'}"
     plugins = ["vendors", "payouts"]

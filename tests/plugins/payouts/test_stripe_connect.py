@@ -7,7 +7,6 @@ import pytest
 import stripe
 
 from core.testing import ADDRESS
-from plugins.payouts.models import LedgerEntry
 from tests.plugins.payments.conftest import confirm
 from tests.plugins.payouts.conftest import entries
 

@@ -4,11 +4,10 @@ Revision ID: coupons_0001
 Revises:
 Create Date: 2026-12-01 10:00:00
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import core.db  # noqa: F401  (custom column types)
-
 
 revision = 'coupons_0001'
 down_revision = None
