@@ -17,7 +17,6 @@ from plugins.cart import api as cart_api
 from plugins.cart.schemas import CartOut
 from plugins.wishlist.entries import own_entry
 from plugins.wishlist.schemas import WishlistEntryPath, WishlistMoveIn
-from plugins.wishlist.services import settings_of
 
 move_svc = Service("wishlist_move_to_cart", "/api/wishlist/{id}/move-to-cart/",
                    description="Move an entry into the cart (needs the cart plugin)")
@@ -50,4 +49,4 @@ def move_to_cart_view(request):
     limits apply (per-size maximum: 400, stock: 409) and the entry stays when one is hit."""
     body = request.validated["body"]
     return move_to_cart(request.db, request.user, request.validated["path"]["id"],
-                        body["size_id"], body["quantity"], settings_of(request))
+                        body["size_id"], body["quantity"], request.settings)
