@@ -46,6 +46,7 @@ from core.testing.factories import (  # noqa: F401
     ADDRESS,
     TEST_PASSWORD,
     admin,
+    committed_size,
     customer,
     make_product,
     make_user,

@@ -94,3 +94,30 @@ def sizes_of(db, product) -> list:
 
     return db.execute(select(Size).join(Variant).where(Variant.product_id == product.id)
                       .order_by(Variant.position, Size.position)).scalars().all()
+
+
+def committed_size(url: str, stock: int, price: int = 1000) -> int:
+    """A product with one variant and one size of ``stock`` units, committed for real on the
+    scratch database ``url`` (for races); returns the size id."""
+    import uuid
+
+    from core.catalog.models import Category, Product, Size, Variant
+    from core.catalog.summary import refresh_products
+    from core.testing.database import committed_session
+
+    with committed_session(url) as db, db.begin():
+        slug = f"c-{uuid.uuid4().hex[:8]}"
+        category = Category(name=slug, slug=slug)
+        db.add(category)
+        db.flush()
+        product = Product(name="Race tee", slug=f"race-{slug}", price=price, category_id=category.id)
+        db.add(product)
+        db.flush()
+        variant = Variant(product_id=product.id, name="Black", sku=f"{slug}-b")
+        db.add(variant)
+        db.flush()
+        size = Size(variant_id=variant.id, label="M", sku=f"{slug}-b-m", stock=stock)
+        db.add(size)
+        db.flush()
+        refresh_products(db, [product.id])
+        return size.id

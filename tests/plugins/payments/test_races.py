@@ -10,10 +10,9 @@ from sqlalchemy import func, select
 
 from core.accounts.models import User
 from core.accounts.passwords import hash_password
-from core.catalog.models import Category, Product, Size, Variant
-from core.catalog.summary import refresh_products
+from core.catalog.models import Size
 from core.orders.models import Order
-from core.testing import ADDRESS, TEST_PASSWORD, all_at_once, committed_session, scratch_database
+from core.testing import ADDRESS, TEST_PASSWORD, all_at_once, committed_session, committed_size, scratch_database
 from tests.plugins.payments.conftest import confirm, stripe_settings
 
 pytestmark = pytest.mark.postgresql_only
@@ -33,23 +32,6 @@ def race_db(enabled_plugins, localstripe_url, db_kind):
 committed = committed_session
 
 
-def make_size(url, stock: int) -> int:
-    with committed(url) as db, db.begin():
-        slug = f"c-{uuid.uuid4().hex[:8]}"
-        category = Category(name=slug, slug=slug)
-        db.add(category)
-        db.flush()
-        product = Product(name="Race tee", slug=f"race-{slug}", price=1000, category_id=category.id)
-        db.add(product)
-        db.flush()
-        variant = Variant(product_id=product.id, name="Black", sku=f"{slug}-b")
-        db.add(variant)
-        db.flush()
-        size = Size(variant_id=variant.id, label="M", sku=f"{slug}-b-m", stock=stock)
-        db.add(size)
-        db.flush()
-        refresh_products(db, [product.id])
-        return size.id
 
 
 def buyers(url, app, count: int) -> list[dict]:
@@ -83,7 +65,7 @@ def checkout_call(app, headers, intent):
 
 def test_twenty_buyers_for_five_units_make_exactly_five_orders(race_db, stripe_client):
     url, app = race_db
-    size_id = make_size(url, stock=5)
+    size_id = committed_size(url, stock=5)
     people = buyers(url, app, 20)
     intents = [authorized_intent(app, stripe_client, h, size_id) for h in people]
     results = all_at_once([checkout_call(app, h, i) for h, i in zip(people, intents)])
@@ -100,7 +82,7 @@ def test_twenty_buyers_for_five_units_make_exactly_five_orders(race_db, stripe_c
 
 def test_the_same_intent_five_times_at_once_is_one_order_and_one_capture(race_db, stripe_client):
     url, app = race_db
-    size_id = make_size(url, stock=3)
+    size_id = committed_size(url, stock=3)
     [headers] = buyers(url, app, 1)
     intent = authorized_intent(app, stripe_client, headers, size_id)
     results = all_at_once([checkout_call(app, headers, intent) for _ in range(5)])

@@ -24,10 +24,8 @@ from standardwebhooks import Webhook
 
 from core.accounts.models import User
 from core.accounts.passwords import hash_password
-from core.catalog.models import Category, Product, Size, Variant
-from core.catalog.summary import refresh_products
 from core.registry import settings_of
-from core.testing import ADDRESS, TEST_PASSWORD, all_at_once, committed_session, ini_for, scratch_database
+from core.testing import ADDRESS, TEST_PASSWORD, all_at_once, committed_session, committed_size, ini_for, scratch_database
 from plugins.webhooks.delivery import INTERRUPTED
 from plugins.webhooks.models import WebhookAttempt, WebhookDelivery
 from tests.plugins.webhooks.conftest import TEST_SETTINGS, start_receiver
@@ -69,23 +67,6 @@ def shop_url(app) -> str:
     return settings_of(app.registry)["agora.database_url"]
 
 
-def make_size(url: str, stock: int) -> int:
-    with committed_session(url) as db, db.begin():
-        slug = f"w-{uuid.uuid4().hex[:8]}"
-        category = Category(name=slug, slug=slug)
-        db.add(category)
-        db.flush()
-        product = Product(name="Hook tee", slug=f"hook-{slug}", price=1000, category_id=category.id)
-        db.add(product)
-        db.flush()
-        variant = Variant(product_id=product.id, name="Black", sku=f"{slug}-b")
-        db.add(variant)
-        db.flush()
-        size = Size(variant_id=variant.id, label="M", sku=f"{slug}-b-m", stock=stock)
-        db.add(size)
-        db.flush()
-        refresh_products(db, [product.id])
-        return size.id
 
 
 def start_worker(url: str, folder: Path) -> tuple[subprocess.Popen, Path]:
@@ -149,7 +130,7 @@ def test_ten_orders_paid_at_once_are_ten_deliveries_each_sent_once_by_two_worker
     manager, buyer = login(app, "manager"), login(app, "customer")
     endpoint = client.post_json("/api/webhooks/", {"url": receiver.url, "events": ["order.paid"]},
                                 headers=manager, status=201).json
-    size_id = make_size(url, stock=10)
+    size_id = committed_size(url, stock=10)
     orders = []
     for _ in range(10):
         client.post_json("/api/cart/add/", {"size_id": size_id, "quantity": 1}, headers=buyer, status=201)
