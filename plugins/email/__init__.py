@@ -170,3 +170,23 @@ def agora_order_cancelled(request, order):
 @hookimpl
 def agora_order_refunded(request, order, amount):
     _mail_customer(request, order, "order_refunded", amount=contexts.money(amount, contexts.currency_of(order)))
+
+
+@hookimpl(optionalhook=True)  # a payouts hook: runs only when that plugin is enabled
+def agora_payout_paid(request, db, settings, payout, vendor):
+    """The "payout sent" mail to the vendor's owner.  From a request it is published after that
+    transaction commits; from ``agora CONFIG payouts run`` (no request) the worker's relay
+    publishes the committed row."""
+    from core.accounts.models import User
+    from core.money import format_minor
+    from plugins.email.outbox import enqueue
+
+    owner = db.get(User, vendor.user_id) if vendor is not None and vendor.user_id else None
+    if owner is None:
+        return
+    context = {**contexts.person(owner), "vendor_name": vendor.name, "reference": payout.reference or "",
+               "amount": format_minor(payout.amount, payout.currency), "currency": payout.currency}
+    if request is not None:
+        send_later(request, "payout_sent", owner.email, context)
+        return
+    enqueue(db, EmailConfig.from_settings(settings), "payout_sent", owner.email, context)

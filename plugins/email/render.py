@@ -18,7 +18,7 @@ from plugins.email.config import EmailConfig
 BUILTIN = Path(__file__).parent / "templates"
 KINDS = ("verify_email", "welcome", "password_reset", "password_changed", "order_confirmation",
          "order_shipped", "order_cancelled", "order_refunded", "vendor_approved", "vendor_rejected",
-         "vendor_new_order")
+         "vendor_new_order", "payout_sent")
 
 
 class Renderer:

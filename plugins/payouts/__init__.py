@@ -27,7 +27,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from core.hooks import hookimpl
-from plugins.payouts import models
+from plugins.payouts import (
+    hookspecs,  # noqa: F401  (the plugin's own hooks, see core.plugins)
+    models,
+)
 from plugins.payouts import settings as payout_settings
 from plugins.payouts.cli import add_commands
 from plugins.payouts.commissions import settle_paid_order

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from plugins.payouts.commissions import snapshots_of as _snapshots
 from plugins.payouts.ledger import balances as _balances
+from plugins.payouts.serialize import payout_json
 
 
 def line_commissions(db, order_item_ids: list[int]) -> dict[int, dict]:
@@ -23,4 +24,4 @@ def vendor_balance(db, vendor_id: int) -> dict[str, int]:
     return _balances(db, vendor_id)
 
 
-__all__ = ["line_commissions", "vendor_balance"]
+__all__ = ["line_commissions", "payout_json", "vendor_balance"]

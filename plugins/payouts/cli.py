@@ -15,13 +15,13 @@ def add_commands(subparsers) -> None:
 
 
 def run_command(args, settings, pm, loaded) -> None:
-    from plugins.payouts.payouts import run
+    from plugins.payouts.payouts import Notify, run
     from plugins.payouts.providers import provider_from_settings
 
     engine = engine_from_settings(settings)
     try:
         with Session(engine, expire_on_commit=False) as db:
-            done = run(db, settings, provider_from_settings(settings), db.commit)
+            done = run(db, settings, provider_from_settings(settings), db.commit, Notify(pm.hook, settings))
             db.commit()
             for payout in done:
                 print(f"payout {payout.id}: vendor {payout.vendor_id} "

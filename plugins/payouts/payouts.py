@@ -89,21 +89,49 @@ def account_of(db, vendor_id: int) -> PayoutAccount | None:
     return db.execute(select(PayoutAccount).where(PayoutAccount.vendor_id == vendor_id)).scalar_one_or_none()
 
 
-def send(db, provider, payout: Payout) -> Payout:
+class Notify:
+    """Fires the payouts plugin's hooks (``plugins.payouts.hookspecs``) for one context: a web
+    request, or the CLI (``request`` None).  ``hooks`` None fires nothing (domain tests)."""
+
+    def __init__(self, hooks=None, settings=None, request=None):
+        self.hooks, self.settings, self.request = hooks, settings, request
+
+    def _fire(self, name: str, db, payout: Payout, **extra) -> None:
+        if self.hooks is None:
+            return
+        vendor = db.get(Vendor, payout.vendor_id)
+        getattr(self.hooks, name)(request=self.request, db=db, settings=self.settings, payout=payout,
+                                  vendor=vendor, **extra)
+
+    def created(self, db, payout: Payout) -> None:
+        self._fire("agora_payout_created", db, payout)
+
+    def paid(self, db, payout: Payout) -> None:
+        self._fire("agora_payout_paid", db, payout)
+
+    def failed(self, db, payout: Payout, reason: str) -> None:
+        self._fire("agora_payout_failed", db, payout, reason=reason)
+
+
+SILENT = Notify()
+
+
+def send(db, provider, payout: Payout, notify: Notify = SILENT) -> Payout:
     """Hand one pending payout to the provider and record what it said (see the module docstring)."""
     account = account_of(db, payout.vendor_id)
     try:
         reference = provider.send(payout, account.account_id if account else None)
     except PayoutFailed as exc:
-        fail(db, payout, str(exc))
+        fail(db, payout, str(exc), notify)
         return payout
     if reference is not None:
         payout.status, payout.reference, payout.paid_at = "paid", reference, utcnow()
         db.flush()
+        notify.paid(db, payout)
     return payout
 
 
-def run(db, settings, provider, commit) -> list[Payout]:
+def run(db, settings, provider, commit, notify: Notify = SILENT) -> list[Payout]:
     """A whole run: claim, ``commit()`` the claims, send each payout, and return them all.
 
     ``commit`` ends the claiming transaction and starts the next one (the request's transaction
@@ -112,11 +140,13 @@ def run(db, settings, provider, commit) -> list[Payout]:
     ids = [p.id for p in payouts]
     if not ids:
         return []
+    for payout in payouts:
+        notify.created(db, payout)
     commit()
     out = []
     for payout_id in ids:
         payout = db.get(Payout, payout_id)
-        out.append(send(db, provider, payout) if payout.status == "pending" else payout)
+        out.append(send(db, provider, payout, notify) if payout.status == "pending" else payout)
     return out
 
 
@@ -136,24 +166,25 @@ def _must_be_pending_manual(payout: Payout, action: str) -> None:
         raise AgoraError(409, f"Payout {payout.id} is settled by {payout.provider}, not by hand.", name="provider")
 
 
-def mark_paid(db, payout_id: int, reference: str) -> Payout:
+def mark_paid(db, payout_id: int, reference: str, notify: Notify = SILENT) -> Payout:
     """The shop sent the money itself (manual provider): ``paid`` with its bank reference."""
     payout = _locked(db, payout_id)
     _must_be_pending_manual(payout, "marked paid")
     payout.status, payout.reference, payout.paid_at = "paid", reference, utcnow()
     db.flush()
+    notify.paid(db, payout)
     return payout
 
 
-def mark_failed(db, payout_id: int, reason: str) -> Payout:
+def mark_failed(db, payout_id: int, reason: str, notify: Notify = SILENT) -> Payout:
     """The shop could not pay (manual provider): ``failed``, and the amount goes back to the balance."""
     payout = _locked(db, payout_id)
     _must_be_pending_manual(payout, "marked failed")
-    fail(db, payout, reason)
+    fail(db, payout, reason, notify)
     return payout
 
 
-def fail(db, payout: Payout, reason: str) -> None:
+def fail(db, payout: Payout, reason: str, notify: Notify = SILENT) -> None:
     """``failed`` plus a ``payout_reversal`` entry (+amount, available at once, claimable again).
     The unique (payout_id, kind) key makes a second reversal of one payout impossible."""
     now = utcnow()
@@ -162,6 +193,7 @@ def fail(db, payout: Payout, reason: str) -> None:
                        currency=payout.currency, payout_id=payout.id, available_at=now, created_at=now,
                        note=f"Payout {payout.id} failed: {reason}"[:1000]))
     db.flush()
+    notify.failed(db, payout, reason)
 
 
 # ------------------------------------------------------------------ listing

@@ -55,6 +55,11 @@ SERVICES = [balance_svc, ledger_svc, vendor_payouts_svc, account_svc, rules_svc,
             manager_payouts_svc, mark_paid_svc, mark_failed_svc, adjustment_svc, report_svc]
 
 
+def _notify(request) -> payouts.Notify:
+    """The payouts hooks, fired in this request's transaction."""
+    return payouts.Notify(request.hooks, request.settings, request)
+
+
 def _currency(request) -> str:
     return request.settings["agora.currency"]
 
@@ -136,7 +141,7 @@ def run_payouts(request):
         request.tm.commit()
         request.tm.begin()
 
-    done = payouts.run(request.db, request.settings, request.payout_provider, commit)
+    done = payouts.run(request.db, request.settings, request.payout_provider, commit, _notify(request))
     request.response.status = 201 if done else 200
     return {"payouts": serialize.payouts_with_vendors(request.db, done)}
 
@@ -159,7 +164,8 @@ def list_payouts(request):
 @responds(200, PayoutOut)
 @responds(409, description="The payout is not a pending manual payout")
 def mark_paid(request):
-    payout = payouts.mark_paid(request.db, request.validated["path"]["id"], request.validated["body"]["reference"])
+    payout = payouts.mark_paid(request.db, request.validated["path"]["id"], request.validated["body"]["reference"],
+                               _notify(request))
     return serialize.payouts_with_vendors(request.db, [payout])[0]
 
 
@@ -167,7 +173,8 @@ def mark_paid(request):
 @responds(200, PayoutOut)
 @responds(409, description="The payout is not a pending manual payout")
 def mark_failed(request):
-    payout = payouts.mark_failed(request.db, request.validated["path"]["id"], request.validated["body"]["reason"])
+    payout = payouts.mark_failed(request.db, request.validated["path"]["id"], request.validated["body"]["reason"],
+                                 _notify(request))
     return serialize.payouts_with_vendors(request.db, [payout])[0]
 
 

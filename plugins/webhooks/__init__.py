@@ -114,6 +114,28 @@ def agora_vendor_suspended(request, vendor):
     emit(request.db, "vendor.suspended", lambda: vendor_data(vendor))
 
 
+# --------------------------------------------------------------------------- payouts
+def _payout_data(payout, vendor) -> dict:
+    from plugins.payouts.api import payout_json  # only reached while the payouts plugin fires its hooks
+
+    return payout_json(payout, vendor)
+
+
+@hookimpl(optionalhook=True)  # a payouts hook: only while that plugin is enabled
+def agora_payout_created(db, payout, vendor):
+    emit(db, "payout.created", lambda: _payout_data(payout, vendor))
+
+
+@hookimpl(optionalhook=True)
+def agora_payout_paid(db, payout, vendor):
+    emit(db, "payout.paid", lambda: _payout_data(payout, vendor))
+
+
+@hookimpl(optionalhook=True)
+def agora_payout_failed(db, payout, vendor):
+    emit(db, "payout.failed", lambda: _payout_data(payout, vendor))
+
+
 @hookimpl
 def agora_product_created(request, product):
     emit(request.db, "product.created", lambda: product_data(request.db, product))

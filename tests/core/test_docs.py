@@ -20,10 +20,11 @@ HEADING = re.compile(r"^### `(agora_\w+)\(([^)]*)\)`\s*$", re.MULTILINE)
 
 def specifications() -> dict[str, list[str]]:
     """Core's hooks and the hooks first-party plugins declare of their own."""
+    from plugins.payouts import hookspecs as payout_hooks
     from plugins.vendors import hookspecs as vendor_hooks
 
     return {name: list(inspect.signature(func).parameters)
-            for module in (hooks, vendor_hooks) for name, func in vars(module).items()
+            for module in (hooks, vendor_hooks, payout_hooks) for name, func in vars(module).items()
             if name.startswith("agora_") and hasattr(func, f"{hooks.PROJECT}_spec")}
 
 

@@ -21,6 +21,7 @@ CONTEXTS = {
     "vendor_approved": {"name": "Ann", "vendor_name": "Shop"},
     "vendor_rejected": {"name": "Ann", "vendor_name": "Shop", "reason": "incomplete"},
     "vendor_new_order": {"name": "Ann", "vendor_name": "Shop", "order": ORDER, "vendor_total": "20.00"},
+    "payout_sent": {"name": "Ann", "vendor_name": "Shop", "amount": "54.00", "currency": "USD", "reference": "B-1"},
 }
 
 
@@ -86,3 +87,9 @@ def test_smtp_url_options_are_understood():
     assert SMTPBackend("smtps://mail.example").port == 465
     with pytest.raises(ValueError, match="AGORA_SMTP_URL"):
         SMTPBackend("")
+
+
+def test_the_payout_mail_says_how_much_was_paid_and_its_reference(config):
+    subject, text, html = Renderer(config).render("payout_sent", CONTEXTS["payout_sent"])
+    assert "54.00 USD" in subject and "Shop" in subject
+    assert "54.00 USD" in text and "reference B-1" in text and "54.00 USD" in html
