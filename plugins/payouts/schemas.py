@@ -58,11 +58,11 @@ class CommissionRuleQuery(PageQuery):
 
 
 class CommissionRulePath(BaseSchema):
-    id = Id(required=True)
+    id = Id(required=True, metadata={"description": "the rule's id"})
 
 
 class PayoutPath(BaseSchema):
-    id = Id(required=True)
+    id = Id(required=True, metadata={"description": "the payout's id"})
 
 
 class VendorPath(BaseSchema):
@@ -70,11 +70,11 @@ class VendorPath(BaseSchema):
 
 
 class LedgerQuery(PageQuery):
-    kind = fields.String(validate=mm.OneOf(ENTRY_KINDS))
+    kind = fields.String(validate=mm.OneOf(ENTRY_KINDS), metadata={"description": "only entries of this kind"})
 
 
 class VendorPayoutQuery(PageQuery):
-    status = fields.String(validate=mm.OneOf(PAYOUT_STATUSES))
+    status = fields.String(validate=mm.OneOf(PAYOUT_STATUSES), metadata={"description": "only payouts in this status"})
 
 
 class ManagerPayoutQuery(VendorPayoutQuery):

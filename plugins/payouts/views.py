@@ -68,6 +68,10 @@ def _currency(request) -> str:
 @balance_svc.get(permission="vendor")
 @responds(200, PayoutBalanceOut)
 def get_balance(request):
+    """The caller's balance (approved vendors).
+
+    ``pending`` sales are still on hold, ``available`` can be paid out, ``paid_out`` counts payouts
+    that have not failed; all are sums of the ledger's entries."""
     vendor = approved_vendor(request.db, request.user.id)
     return serialize.balance_json(ledger.balances(request.db, vendor.id), _currency(request))
 
@@ -86,6 +90,9 @@ def list_ledger(request):
 @vendor_payouts_svc.get(schema=In(querystring=VendorPayoutQuery), validators=(validate,), permission="vendor")
 @responds(200, PayoutOut, paginated=True)
 def list_vendor_payouts(request):
+    """The caller's payouts, newest first (approved vendors).
+
+    ``?status=`` narrows them to pending, paid or failed payouts."""
     vendor = approved_vendor(request.db, request.user.id)
     status = request.validated["querystring"].get("status")
     return paginate(request, payouts.count_payouts(request.db, vendor.id, status),
@@ -98,6 +105,9 @@ def list_vendor_payouts(request):
 @responds(400, description="The manual provider has no payout accounts")
 @responds(502, description="Stripe could not be reached; retry")
 def connect_account(request):
+    """Create or reuse the caller's Stripe Connect account and an onboarding link.
+
+    Only with the ``stripe`` payout provider; with ``manual`` it is a 400."""
     vendor = approved_vendor(request.db, request.user.id)
     back, refresh = onboarding_urls(request.settings)
     return payouts.connect_account(request.db, request.payout_provider, vendor, request.user.email, back, refresh)
@@ -107,6 +117,10 @@ def connect_account(request):
 @rules_svc.get(schema=In(querystring=CommissionRuleQuery), validators=(validate,), permission="manage")
 @responds(200, CommissionRuleOut, paginated=True)
 def list_rules(request):
+    """List the commission rules (managers).
+
+    The most specific rule wins: vendor + category, then vendor, then category, then the
+    ``agora.payouts.commission_rate`` default."""
     return paginate(request, commissions.count_rules(request.db),
                     lambda offset, limit: commissions.page_of_rules(request.db, offset, limit),
                     lambda rows: [serialize.rule_json(*row) for row in rows])
@@ -116,6 +130,9 @@ def list_rules(request):
 @responds(201, CommissionRuleOut)
 @responds(409, description="A rule for this vendor + category exists")
 def create_rule(request):
+    """Create a commission rule (managers).
+
+    A second rule for the same vendor + category is a 409; a rate outside [0, 1] is a 400."""
     body = request.validated["body"]
     rule = commissions.create_rule(request.db, body["vendor"], body["category"], body["rate"])
     request.response.status = 201
@@ -125,6 +142,9 @@ def create_rule(request):
 @rule_svc.delete(schema=In(path=CommissionRulePath), validators=(validate,), permission="manage")
 @responds(204, None)
 def delete_rule(request):
+    """Delete a commission rule (managers).
+
+    Rates already snapshotted on paid order lines are not changed."""
     commissions.delete_rule(request.db, request.validated["path"]["id"])
     response = request.response
     response.status = 204
@@ -137,6 +157,11 @@ def delete_rule(request):
 @responds(201, PayoutRunOut, description="The payouts made by this run")
 @responds(200, PayoutRunOut, description="Nothing was due: `payouts` is empty")
 def run_payouts(request):
+    """Pay every vendor that is due (managers).
+
+    Creates at most one payout per approved vendor whose available balance reaches
+    ``agora.payouts.minimum``, claiming exactly the entries it pays; 200 with an empty list when
+    nothing is due."""
     def commit():  # the claims are committed before any money is sent (see plugins.payouts.payouts)
         request.tm.commit()
         request.tm.begin()
@@ -164,6 +189,9 @@ def list_payouts(request):
 @responds(200, PayoutOut)
 @responds(409, description="The payout is not a pending manual payout")
 def mark_paid(request):
+    """Record a manual payout as paid, with its bank reference (managers).
+
+    Only a pending payout of the ``manual`` provider; otherwise a 409."""
     payout = payouts.mark_paid(request.db, request.validated["path"]["id"], request.validated["body"]["reference"],
                                _notify(request))
     return serialize.payouts_with_vendors(request.db, [payout])[0]
@@ -173,6 +201,9 @@ def mark_paid(request):
 @responds(200, PayoutOut)
 @responds(409, description="The payout is not a pending manual payout")
 def mark_failed(request):
+    """Record a manual payout as failed (managers).
+
+    Its amount returns to the vendor's balance through a ``payout_reversal`` entry."""
     payout = payouts.mark_failed(request.db, request.validated["path"]["id"], request.validated["body"]["reason"],
                                  _notify(request))
     return serialize.payouts_with_vendors(request.db, [payout])[0]
@@ -181,6 +212,9 @@ def mark_failed(request):
 @adjustment_svc.post(schema=In(path=VendorPath, body=AdjustmentIn), validators=(validate,), permission="manage")
 @responds(201, PayoutLedgerEntryOut)
 def add_adjustment(request):
+    """Add a signed correction to a vendor's ledger, with a note (managers).
+
+    Available at once; it may make the balance negative."""
     vendor = vendor_by_id(request.db, request.validated["path"]["id"])
     body = request.validated["body"]
     try:
@@ -195,6 +229,10 @@ def add_adjustment(request):
 @report_svc.get(schema=In(querystring=MarketplaceReportQuery), validators=(validate,), permission="manage")
 @responds(200, MarketplaceReportOut)
 def marketplace_report(request):
+    """The marketplace figures over a date range (managers).
+
+    Gross sales, commissions, refunds, adjustments, vendor earnings, payouts paid and pending, and
+    the platform's revenue, for orders paid from ``from`` to ``to`` (inclusive)."""
     query = request.validated["querystring"]
     figures = report.marketplace_report(request.db, query.get("start"), query.get("end"))
     return serialize.report_json(figures, _currency(request))

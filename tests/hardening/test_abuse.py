@@ -146,7 +146,7 @@ def test_json_with_a_charset_parameter_is_accepted(testapp, customer):
 # ------------------------------------------------------------------ pagination and bulk caps
 PAGINATED = ["/api/products/", "/api/orders/", "/api/wishlist/", "/api/vendor/products/", "/api/vendor/orders/",
              "/api/manager/vendors/", "/api/vendor/ledger/", "/api/vendor/payouts/", "/api/manager/commissions/",
-             "/api/manager/payouts/"]
+             "/api/manager/payouts/", "/api/webhooks/", "/api/webhooks/{id}/deliveries/"]
 
 
 def test_every_paginated_list_is_documented_here(testapp):
@@ -164,8 +164,10 @@ def test_every_paginated_list_is_documented_here(testapp):
 
 @pytest.mark.parametrize("path", PAGINATED)
 def test_page_size_is_capped_and_checked_on_every_list(path, testapp, world):
-    role = "vendor" if path.startswith("/api/vendor/") else "manager" if path.startswith("/api/manager/") else "customer"
+    staff = path.startswith(("/api/manager/", "/api/webhooks/"))
+    role = "vendor" if path.startswith("/api/vendor/") else "manager" if staff else "customer"
     headers = world.headers[role]
+    path = path.replace("{id}", str(world.ids["webhook"]))
     capped = testapp.get(path, {"page_size": "100000"}, headers=headers, status=200).json
     assert len(capped["results"]) <= 100
     for bad in ("0", "-1", "abc", "1e3", ""):
