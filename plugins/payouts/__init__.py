@@ -13,14 +13,9 @@ Marketplace money).  Needs ``vendors``; enable it after it: ``agora.plugins = ve
 
 Tables (own alembic branch ``payouts``): see :data:`TABLES` and ``models``.  Settings: ``settings``.
 
-The "payout sent" mail is not sent yet: the email plugin owns its templates and outbox and is
-being changed elsewhere.  What it needs, with no new hook: (1) templates ``payout_sent.subject.txt``,
-``payout_sent.txt`` and ``payout_sent.html`` taking ``first_name``, ``vendor_name``, ``amount``
-(decimal string), ``currency``, ``reference`` and ``payout_id``; (2) a public
-``plugins.email.api.send_later(db, transaction, kind, to, context)`` — today's ``send_later`` takes a
-request, and ``agora CONFIG payouts run`` has none; (3) here, where ``payouts.send`` or
-``payouts.mark_paid`` set a payout ``paid``, a call to it for the vendor's user when ``"email"`` is
-in ``settings.plugins`` (so ``requires`` stays ``("vendors",)``).
+A payout's life is announced through this plugin's own hooks (``hookspecs``:
+``agora_payout_created``, ``agora_payout_paid``, ``agora_payout_failed``); the email plugin sends
+the "payout sent" mail and the webhooks plugin the ``payout.*`` events from them.
 """
 from __future__ import annotations
 
