@@ -2,8 +2,8 @@
 
 pyramid-jwt's ``JWTAuthenticationPolicy`` is used only as the token codec (HS512 pinned,
 ``Bearer`` scheme); its legacy auth-policy mode cannot be combined with a Pyramid 2
-security policy (STACK_NOTES).  Tokens carry ``typ`` (access/refresh), ``jti`` and ``sid``
-(the login session).  An access token is accepted only while its login session is not
+security policy.  Tokens carry ``typ`` (access/refresh), ``jti`` and ``sid`` (the login
+session).  An access token is accepted only while its login session is not
 revoked: that single query also loads the user, so authentication costs one statement.
 
 Permissions (ACL on the root):

@@ -1,6 +1,6 @@
 """Request validation with marshmallow 4 under Cornice 6.
 
-Cornice's own marshmallow validators are broken with marshmallow 4 (STACK_NOTES), so this
+Cornice's own marshmallow validators are broken with marshmallow 4 (they import names it dropped), so this
 module provides the one validator every service uses.  A view declares what it takes:
 
     @service.post(schema=In(body=RegisterSchema), validators=(validate,))

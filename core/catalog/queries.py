@@ -1,4 +1,4 @@
-"""Public product queries: visibility, filters, ordering (API.md › Catalog › GET /api/products/).
+"""Public product queries: visibility, filters, ordering (docs/api.md › Catalog › GET /api/products/).
 
 Every public query starts from :func:`public_products`, which keeps only active products in
 active categories and ANDs the clauses plugins return from ``agora_product_visibility``

@@ -1,4 +1,4 @@
-"""The payouts plugin: commissions, an append-only vendor ledger, and payouts (API.md ›
+"""The payouts plugin: commissions, an append-only vendor ledger, and payouts (docs/api.md ›
 Marketplace money).  Needs ``vendors``; enable it after it: ``agora.plugins = vendors … payouts``.
 
 * When an order is paid (``agora_order_paid``), each vendor line gets a commission snapshot

@@ -1,4 +1,4 @@
-"""The payouts services (API.md › Marketplace money): thin views over the domain modules."""
+"""The payouts services (docs/api.md › Marketplace money): thin views over the domain modules."""
 from __future__ import annotations
 
 from cornice import Service

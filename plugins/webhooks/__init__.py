@@ -1,4 +1,4 @@
-"""The webhooks plugin: signed outbound events for integrations (API.md › Outbound webhooks).
+"""The webhooks plugin: signed outbound events for integrations (docs/api.md › Outbound webhooks).
 
 Enable it with ``agora.plugins = ... webhooks``.  Managers subscribe endpoints through
 ``/api/webhooks/`` (:mod:`plugins.webhooks.views`); the order, vendor and product hooks below

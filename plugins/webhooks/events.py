@@ -8,7 +8,7 @@ serialized then).  ``data`` is the object as the API shows it at that moment of 
 transaction: an order as ``GET /api/orders/{id}/`` shows it, a vendor as the vendor services
 show it, a product as ``GET /api/vendor/products/{id}/`` shows it.
 
-``payout.*`` and ``return.*`` are part of the contract (API.md) and can be subscribed to
+``payout.*`` and ``return.*`` are part of the contract (docs/api.md) and can be subscribed to
 already; they are emitted once the payouts plugin and core's returns land and fire their hooks.
 """
 from __future__ import annotations

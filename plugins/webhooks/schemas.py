@@ -1,4 +1,4 @@
-"""Input and output schemas of the webhook services (API.md › Outbound webhooks)."""
+"""Input and output schemas of the webhook services (docs/api.md › Outbound webhooks)."""
 from __future__ import annotations
 
 from marshmallow import Schema, fields, validate

@@ -1,4 +1,4 @@
-"""Endpoints and deliveries as JSON (API.md › Outbound webhooks); pages batch-load their relations."""
+"""Endpoints and deliveries as JSON (docs/api.md › Outbound webhooks); pages batch-load their relations."""
 from __future__ import annotations
 
 from collections import defaultdict

@@ -1,4 +1,4 @@
-"""The /api/webhooks/ services (API.md › Outbound webhooks), for managers and admins.
+"""The /api/webhooks/ services (docs/api.md › Outbound webhooks), for managers and admins.
 
 Thin views: validate, call one function of :mod:`plugins.webhooks.endpoints`, serialize.
 """

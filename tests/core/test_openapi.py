@@ -1,4 +1,4 @@
-"""The OpenAPI document is exact enough for typed clients (API.md › OpenAPI quality)."""
+"""The OpenAPI document is exact enough for typed clients (docs/api.md › OpenAPI quality)."""
 from __future__ import annotations
 
 import json
