@@ -47,8 +47,7 @@ install: $(TEST_STAMP)
 
 dev: $(SERVE_STAMP)
 	@mkdir -p var
-	@$(BIN)/agora development.ini migrate
-	@$(BIN)/agora development.ini demo-data --products $(DEMO_PRODUCTS) --if-empty
+	@$(BIN)/agora development.ini demo-data --migrate --products $(DEMO_PRODUCTS) --if-empty
 	@echo ""
 	@echo "Agora is starting on http://127.0.0.1:6543  (API docs: http://127.0.0.1:6543/api/docs/)"
 	@echo "Mail lands in var/mail/new/ (a Maildir; the worker runs alongside). Stop with Ctrl-C."

@@ -79,6 +79,8 @@ def cmd_plugins(args, settings, pm, loaded):
 def cmd_demo_data(args, settings, pm, loaded):
     from core.catalog.demo import load_demo_data
 
+    if args.migrate:
+        cmd_migrate(args, settings, pm, loaded)
     load_demo_data(settings, args.products, if_empty=args.if_empty, vendors=args.vendors, seed=args.seed)
 
 
@@ -123,6 +125,8 @@ def build_parser(pm=None) -> argparse.ArgumentParser:
     p.add_argument("--vendors", type=int, default=8)
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--if-empty", action="store_true", help="do nothing when products exist")
+    p.add_argument("--migrate", action="store_true",
+                   help="migrate first, in the same process (what `make dev` does: one start-up, not two)")
     p.set_defaults(func=cmd_demo_data)
     sub.add_parser("worker", help="run the background worker").set_defaults(func=cmd_worker)
     p = sub.add_parser("plugins", help="list enabled plugins and their hooks")

@@ -97,3 +97,22 @@ def test_demo_data_gives_one_ready_account_per_role_and_prints_them(fresh_databa
             assert sorted(e for e in emails if e in DEMO_ACCOUNTS.values()) == sorted(DEMO_ACCOUNTS.values())
     finally:
         engine.dispose()
+
+
+def test_demo_data_migrate_migrates_a_fresh_database_and_loads_it_in_one_command(tmp_path, capsys):
+    """What ``make dev`` runs on a fresh clone: one process migrates and loads (no second start-up)."""
+    from core.cli import main
+    from core.testing import first_party_plugins
+
+    db_file = tmp_path / "dev.sqlite"
+    ini = tmp_path / "dev.ini"
+    ini.write_text("[app:main]\nuse = egg:agora\nagora.env = development\n"
+                   f"agora.database_url = sqlite:///{db_file}\nagora.plugins = {' '.join(first_party_plugins())}\n"
+                   "agora.broker_url = memory://\n")
+    assert main([str(ini), "demo-data", "--migrate", "--products", "5", "--if-empty"]) in (0, None)
+    out = capsys.readouterr().out
+    assert "migrated:" in out and "5/5 products" in out
+    engine = create_engine(f"sqlite:///{db_file}")
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM products")).scalar_one() == 5
+    engine.dispose()
