@@ -44,7 +44,7 @@ def ensure_catalog(url: str, products: int) -> float | None:
     engine.dispose()
     if have >= products:
         return None
-    env = {**os.environ, **env_for(url, "vendors cart wishlist payments email"),
+    env = {**os.environ, **env_for(url),
            "AGORA_PAYMENTS_PROVIDER": "manual"}
     agora = str(Path(sys.executable).parent / "agora")
     subprocess.run([agora, str(ROOT / "production.ini"), "migrate"], check=True, env=env, stdout=subprocess.DEVNULL)
@@ -171,7 +171,7 @@ def worker_children(master: int) -> list[int]:
 
 
 def mail_worker_rss(url: str) -> float:
-    env = {**os.environ, **env_for(url, "vendors cart wishlist payments email"),
+    env = {**os.environ, **env_for(url),
            "AGORA_BROKER_URL": "redis://127.0.0.1:6379/15", "AGORA_SMTP_URL": "smtp://127.0.0.1:2525"}
     proc = subprocess.Popen([str(Path(sys.executable).parent / "agora"), str(ROOT / "production.ini"), "worker"],
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -216,8 +216,7 @@ def main() -> None:
     ]
     counts = in_process(url, cases)
     first_page = len(webtest.TestApp(make_app(settings, pm, loaded)).get("/api/products/").body)
-    env = {**env_for(url, "vendors cart wishlist payments email"), "AGORA_PAYMENTS_PROVIDER": "manual",
-           "AGORA_BENCH_REFERENCE_BYTES": str(first_page), "AGORA_BROKER_URL": "memory://"}
+    env = {**env_for(url), "AGORA_PAYMENTS_PROVIDER": "manual", "AGORA_BENCH_REFERENCE_BYTES": str(first_page)}
     rows = []
     with gunicorn(env) as (port, proc):
         wrk(port, "/api/_bench/reference/", {}, 2, args.connections)  # warm both workers up

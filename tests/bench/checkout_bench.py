@@ -124,7 +124,7 @@ def run_provider(name: str, url: str, orders: int, concurrency: int, stripe_base
         extra.update({"STRIPE_API_KEY": "sk_test_bench", "STRIPE_WEBHOOK_SECRET": "whsec_bench",
                       "STRIPE_API_BASE": stripe_base})
         stripe_client = stripe.StripeClient("sk_test_bench", base_addresses={"api": stripe_base})
-    with gunicorn(env_for(url, "vendors cart wishlist payments", **extra)) as (port, _):
+    with gunicorn(env_for(url, **extra)) as (port, _):
         jobs = [prepare(port, e, s, stripe_client) for e, s in zip(emails, sizes)]
         wall, latencies, statuses = fire(port, jobs, concurrency)
         race = oversell_race(url, port, stripe_client)

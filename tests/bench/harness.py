@@ -101,8 +101,14 @@ class Client:
         return response.status, (json.loads(raw) if raw else None)
 
 
-def env_for(url: str, plugins: str, **extra: str) -> dict:
-    return {"AGORA_DATABASE_URL": url, "AGORA_JWT_SECRET": JWT_SECRET, "AGORA_BROKER_URL": "memory://",
+# Benchmarks measure what users run: production.ini's broker (RabbitMQ on this machine), not an
+# in-process stand-in that skips the publish and the health check's broker round trip.
+BROKER_URL = os.environ.get("AGORA_BENCH_BROKER_URL", "amqp://guest:guest@127.0.0.1:5672//")
+ALL_PLUGINS = "vendors cart wishlist payments email payouts webhooks"
+
+
+def env_for(url: str, plugins: str = ALL_PLUGINS, **extra: str) -> dict:
+    return {"AGORA_DATABASE_URL": url, "AGORA_JWT_SECRET": JWT_SECRET, "AGORA_BROKER_URL": BROKER_URL,
             "AGORA_PLUGINS": plugins, **extra}
 
 
