@@ -5,6 +5,7 @@ from cornice import Service
 from pyramid.httpexceptions import HTTPNoContent
 from sqlalchemy import func, select
 
+from core import audit
 from core.accounts import sessions, throttle, tokens
 from core.accounts.models import User
 from core.accounts.passwords import hash_password, password_problems, verify_password
@@ -191,6 +192,7 @@ def login(request):
     user = find_user(request.db, email)
     if not verify_password(user.password_hash if user else None, body["password"]):
         throttle.record_failure(request.db, [k for k, _ in keys], window)
+        audit.record_request(request, "auth.login_failed", ("user", user and user.id), {"email": email}, actor=None)
         request.commit_anyway = True  # the failure must count even though we answer 401
         raise AgoraError(401, "The email or password is wrong.", name="email")
     if not user.email_verified:
@@ -232,6 +234,7 @@ def logout(request):
         if str(claims.get("sub")) == str(request.user.id):
             sessions.revoke(request.db, claims["sid"])
     sessions.revoke(request.db, sid)
+    audit.record_request(request, "auth.logout", ("user", request.user.id))
     return HTTPNoContent()
 
 
@@ -286,6 +289,7 @@ def password_reset_confirm(request):
     _check_password(body["new_password"], user.email, "new_password")
     user.password_hash = hash_password(body["new_password"])
     sessions.revoke_all(request.db, user.id)
+    audit.record_request(request, "auth.password_reset", ("user", user.id), actor=user)
     request.hooks.agora_password_changed(request=request, user=user)
     return {"detail": "Your password has been reset. Log in with the new one."}
 
@@ -305,5 +309,6 @@ def change_password(request):
         raise AgoraError(400, "The new password must differ from the current one.", name="new_password")
     user.password_hash = hash_password(body["new_password"])
     sessions.revoke_all(request.db, user.id, keep=request.token_claims["sid"])
+    audit.record_request(request, "auth.password_changed", ("user", user.id))
     request.hooks.agora_password_changed(request=request, user=user)
     return {"detail": "Your password has been changed; your other sessions were logged out."}

@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
+from core import audit
 from core.accounts.models import LoginSession, SpentRefreshToken, User
 from core.db import utcnow
 
@@ -60,6 +61,8 @@ def rotate(request, claims: dict) -> dict:
         if spent is not None and spent.session_id == session.id:
             # Reuse of a spent token: someone else may hold the family. End it.
             session.revoked_at = now
+            audit.record_request(request, "auth.refresh_reuse", ("user", session.user_id), {"session_revoked": True},
+                                 actor=None)
             request.commit_anyway = True
         raise RefreshRefused("The refresh token has already been used; the session is revoked.")
     db.add(SpentRefreshToken(jti=jti, session_id=session.id, expires_at=session.expires_at))

@@ -7,6 +7,7 @@ leave the public tree).  Managers address inactive categories too, to reactivate
 """
 from __future__ import annotations
 
+from core import audit
 from core.catalog import categories as tree
 from core.catalog.models import Category
 from core.catalog.schemas import CategoryIn, CategoryOut, CategoryPatch, SlugPath
@@ -54,6 +55,16 @@ def apply_changes(db, category: Category, changes: dict, categories: list[Catego
     _set_slug(db, category, categories, changes.get("slug"))
 
 
+AUDITED = ("name", "slug", "parent_id", "is_active")
+
+
+def _audit_change(request, category: Category, before: dict) -> None:
+    """One audit row for a PUT/PATCH: ``category.moved`` when the parent changed, else ``category.updated``."""
+    changes = audit.diff(before, audit.snapshot(category, *AUDITED))
+    action = "category.moved" if "parent_id" in changes else "category.updated"
+    audit.record_request(request, action, ("category", category.id), changes)
+
+
 def _answer(db, category: Category) -> dict:
     db.flush()
     return tree.tree(tree.load_all(db, active_only=False), root=category)
@@ -71,6 +82,8 @@ def create_category(request):
     category = Category(name="", slug=None, is_active=True)
     apply_changes(db, category, request.validated["body"], categories)
     db.add(category)
+    db.flush()
+    audit.record_request(request, "category.created", ("category", category.id), audit.snapshot(category, *AUDITED))
     request.response.status = 201
     return _answer(db, category)
 
@@ -92,7 +105,9 @@ def replace_category(request):
 
     Rename, re-slug or move it; a move below itself or its own sub-tree is a 400."""
     category, categories = _editable(request)
+    before = audit.snapshot(category, *AUDITED)
     apply_changes(request.db, category, request.validated["body"], categories)
+    _audit_change(request, category, before)
     return _answer(request.db, category)
 
 
@@ -104,7 +119,9 @@ def update_category(request):
 
     Fields left out keep their values; a move below itself or its own sub-tree is a 400."""
     category, categories = _editable(request)
+    before = audit.snapshot(category, *AUDITED)
     apply_changes(request.db, category, request.validated["body"], categories)
+    _audit_change(request, category, before)
     return _answer(request.db, category)
 
 
@@ -115,6 +132,8 @@ def deactivate_category(request):
 
     Its products and order history keep pointing at it; it and its sub-tree leave the public tree."""
     category, _ = _editable(request)
+    audit.record_request(request, "category.deactivated", ("category", category.id),
+                         {"is_active": {"old": category.is_active, "new": False}})
     category.is_active = False
     response = request.response
     response.status = 204

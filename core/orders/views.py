@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from cornice import Service
 
+from core import audit
 from core.errors import not_found
 from core.money import format_minor
 from core.openapi import responds, takes_header
@@ -121,6 +122,9 @@ def cancel_order(request):
     Only before it ships; the stock comes back and the payment is released or refunded."""
     order = queries.visible_order(request.db, request.user, request.validated["path"]["id"], lock=True)
     settlement.check_cancellable(order)
+    if order.user_id != request.user.id:  # staff cancelling a customer's order
+        audit.record_request(request, "order.cancelled", ("order", order.id), {"status": {"old": order.status,
+                             "new": "cancelled"}})
     settlement.cancel(request, order, note="Cancelled by the customer." if order.user_id == request.user.id
                       else f"Cancelled by {request.user.role}.")
     return _fresh(request, order.id)
@@ -139,5 +143,7 @@ def move_status(request):
     if order is None:
         raise not_found("No such order.", name="id")
     body = request.validated["body"]
+    audit.record_request(request, "order.status_changed", ("order", order.id), {"status": {"old": order.status,
+                         "new": body["status"]}, "note": body["note"]})
     settlement.move(request, order, body["status"], body["note"])
     return _fresh(request, order.id)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from cornice import Service
 
+from core import audit
 from core.errors import AgoraError
 from core.money import to_minor
 from core.openapi import responds
@@ -110,7 +111,9 @@ def connect_account(request):
     Only with the ``stripe`` payout provider; with ``manual`` it is a 400."""
     vendor = approved_vendor(request.db, request.user.id)
     back, refresh = onboarding_urls(request.settings)
-    return payouts.connect_account(request.db, request.payout_provider, vendor, request.user.email, back, refresh)
+    account = payouts.connect_account(request.db, request.payout_provider, vendor, request.user.email, back, refresh)
+    audit.record_request(request, "payout.account_connected", ("vendor", vendor.id), {"account_id": account["account_id"]})
+    return account
 
 
 # ------------------------------------------------------------------ commission rules
@@ -135,6 +138,8 @@ def create_rule(request):
     A second rule for the same vendor + category is a 409; a rate outside [0, 1] is a 400."""
     body = request.validated["body"]
     rule = commissions.create_rule(request.db, body["vendor"], body["category"], body["rate"])
+    audit.record_request(request, "commission_rule.created", ("commission_rule", rule.id), {"vendor": body["vendor"],
+                         "category": body["category"], "rate": body["rate"]})
     request.response.status = 201
     return serialize.rule_json(rule, body["vendor"], body["category"])
 
@@ -146,6 +151,7 @@ def delete_rule(request):
 
     Rates already snapshotted on paid order lines are not changed."""
     commissions.delete_rule(request.db, request.validated["path"]["id"])
+    audit.record_request(request, "commission_rule.deleted", ("commission_rule", request.validated["path"]["id"]))
     response = request.response
     response.status = 204
     response.content_type = None  # a 204 carries no body, so no Content-Type either
@@ -167,6 +173,8 @@ def run_payouts(request):
         request.tm.begin()
 
     done = payouts.run(request.db, request.settings, request.payout_provider, commit, _notify(request))
+    audit.record_request(request, "payout.run", ("payout_run", None), {"payouts": [{"id": p.id, "vendor_id": p.vendor_id,
+                         "amount": p.amount, "currency": p.currency, "status": p.status} for p in done]})
     request.response.status = 201 if done else 200
     return {"payouts": serialize.payouts_with_vendors(request.db, done)}
 
@@ -194,6 +202,8 @@ def mark_paid(request):
     Only a pending payout of the ``manual`` provider; otherwise a 409."""
     payout = payouts.mark_paid(request.db, request.validated["path"]["id"], request.validated["body"]["reference"],
                                _notify(request))
+    audit.record_request(request, "payout.marked_paid", ("payout", payout.id), {"status": {"old": "pending",
+                         "new": payout.status}, "reference": payout.reference})
     return serialize.payouts_with_vendors(request.db, [payout])[0]
 
 
@@ -206,6 +216,8 @@ def mark_failed(request):
     Its amount returns to the vendor's balance through a ``payout_reversal`` entry."""
     payout = payouts.mark_failed(request.db, request.validated["path"]["id"], request.validated["body"]["reason"],
                                  _notify(request))
+    audit.record_request(request, "payout.marked_failed", ("payout", payout.id), {"status": {"old": "pending",
+                         "new": payout.status}, "reason": payout.failure_reason})
     return serialize.payouts_with_vendors(request.db, [payout])[0]
 
 
@@ -222,6 +234,8 @@ def add_adjustment(request):
     except ValueError as exc:
         raise AgoraError(400, f"Not a valid amount: {exc}.", name="amount") from None
     entry = ledger.add_adjustment(request.db, vendor.id, amount, body["note"], request.user.id, _currency(request))
+    audit.record_request(request, "payout.adjustment_added", ("vendor", vendor.id), {"entry_id": entry.id, "amount": amount,
+                         "currency": _currency(request), "note": body["note"]})
     request.response.status = 201
     return serialize.entry_json(entry, None)
 

@@ -11,6 +11,7 @@ from cornice import Service
 from marshmallow import Schema, fields
 from marshmallow import validate as mm
 
+from core import audit
 from core.catalog.models import Vendor
 from core.errors import AgoraError
 from core.openapi import responds
@@ -117,6 +118,9 @@ def ship_order(request):
     tracking_number, carrier = body.get("tracking_number") or None, body.get("carrier") or None
     shipment = orders.ship(request.db, vendor, request.validated["path"]["order_id"], tracking_number, carrier)
     order = shipment.order
+    audit.record_request(request, "order.shipped", ("order", order.id), {"lines": [line.id for line in shipment.lines],
+                         "tracking_number": tracking_number, "carrier": carrier, "status": {"old": shipment.old_status,
+                         "new": order.status}})
     hook = request.hooks
     hook.agora_order_shipped(request=request, order=order, vendor=vendor, lines=shipment.lines,
                              tracking_number=tracking_number, carrier=carrier)

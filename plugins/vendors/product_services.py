@@ -10,6 +10,7 @@ from cornice import Service
 from pyramid.response import Response
 from sqlalchemy import func, select
 
+from core import audit
 from core.catalog.models import Image, Product, Variant, Vendor
 from core.catalog.serialize import product_detail, product_summaries
 from core.catalog.summary import refresh_products
@@ -18,6 +19,7 @@ from core.openapi import responds, takes_body
 from core.pagination import paginate
 from core.validation import In, validate
 from plugins.vendors import images, onboarding, products
+from plugins.vendors.audit_changes import product_changes
 from plugins.vendors.schemas import (
     ImagePath,
     ProductIn,
@@ -77,6 +79,8 @@ def create_product(request):
     vendor = approved_vendor(request)
     product = products.create_product(request.db, vendor, request.validated["body"],
                                       request.settings["agora.currency"])
+    audit.record_request(request, "product.created", ("product", product.id), product_changes({}, product,
+                         request.validated["body"]))
     request.hooks.agora_product_created(request=request, product=product)
     request.response.status = 201
     return _detail(request, product)
@@ -95,9 +99,12 @@ def get_product(request):
 def _update(request):
     vendor = approved_vendor(request)
     product = products.owned_product(request.db, vendor, request.validated["path"]["id"])
+    before = audit.snapshot(product)
     product, removed = products.update_product(request.db, vendor, product, request.validated["body"],
                                                request.settings["agora.currency"])
     images.remove_after_commit(request.settings["agora.media_dir"], removed, request.tm.get())
+    audit.record_request(request, "product.updated", ("product", product.id), product_changes(before, product,
+                         request.validated["body"]))
     request.hooks.agora_product_updated(request=request, product=product)
     return _detail(request, product)
 
@@ -131,6 +138,8 @@ def deactivate_product(request):
     It leaves the catalog; orders that hold it are unchanged."""
     vendor = approved_vendor(request)
     product = products.owned_product(request.db, vendor, request.validated["path"]["id"])
+    audit.record_request(request, "product.deactivated", ("product", product.id), {"is_active": {"old": product.is_active,
+                         "new": False}})
     products.deactivate(request.db, product)
     request.hooks.agora_product_updated(request=request, product=product)
     return Response(status=204)
@@ -173,6 +182,8 @@ def upload_image(request):
                   alt=alt, position=position, file_name=name)
     request.db.add(image)
     refresh_products(request.db, [variant.product_id])
+    audit.record_request(request, "product.image_added", ("image", image.id), {"product_id": variant.product_id,
+                         "variant_id": variant.id, "url": image.url, "alt": image.alt})
     request.hooks.agora_product_updated(request=request, product=request.db.get(Product, variant.product_id))
     request.response.status = 201
     return {"id": image.id, "url": image.url, "alt": image.alt, "position": image.position}
@@ -186,6 +197,8 @@ def delete_image(request):
     image = request.db.get(Image, request.validated["path"]["image_id"])
     if image is None or image.variant_id != variant.id:
         raise not_found("No such image of this variant.", name="image_id")
+    audit.record_request(request, "product.image_removed", ("image", image.id), {"product_id": variant.product_id,
+                         "variant_id": variant.id, "url": image.url})
     request.db.delete(image)
     refresh_products(request.db, [variant.product_id])
     request.hooks.agora_product_updated(request=request, product=request.db.get(Product, variant.product_id))

@@ -8,6 +8,7 @@ from __future__ import annotations
 from cornice import Service
 from sqlalchemy import func, select
 
+from core import audit
 from core.catalog.models import Vendor
 from core.errors import not_found
 from core.openapi import responds
@@ -85,6 +86,8 @@ def _decide(request, action: str):
     if vendor is None:
         raise not_found("No such vendor.", name="id")
     reason = request.validated.get("body", {}).get("reason", "")
+    audit.record_request(request, f"vendor.{onboarding.TRANSITIONS[action][1]}", ("vendor", vendor.id),
+                         {"status": {"old": vendor.status, "new": onboarding.TRANSITIONS[action][1]}, "reason": reason})
     onboarding.decide(request.db, vendor, action, reason)
     hook = request.hooks
     if action == "approve":

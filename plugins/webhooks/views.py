@@ -8,6 +8,7 @@ from cornice import Service
 from pyramid.response import Response
 from sqlalchemy import func, select
 
+from core import audit
 from core.openapi import responds
 from core.pagination import paginate
 from core.validation import In, validate
@@ -39,6 +40,9 @@ redeliver_svc = Service("webhooks_redeliver", "/api/webhooks/deliveries/{id}/red
 SERVICES = [endpoints_svc, endpoint_svc, rotate_svc, ping_svc, deliveries_svc, redeliver_svc]
 
 
+AUDITED = ("url", "events", "description", "is_active")  # never the secret
+
+
 def _config(request):
     return delivery_config(request.settings)
 
@@ -65,6 +69,7 @@ def create_endpoint(request):
     endpoint = endpoints.create(request.db, _config(request), url=body["url"], event_types=body["events"],
                                 description=body["description"], is_active=body["is_active"],
                                 created_by=request.user.id)
+    audit.record_request(request, "webhook.created", ("webhook_endpoint", endpoint.id), audit.snapshot(endpoint, *AUDITED))
     request.response.status = 201
     return endpoint_json(endpoint, with_secret=True)
 
@@ -82,14 +87,20 @@ def get_endpoint(request):
 def change_endpoint(request):
     """Change what the body names: url (checked again), events, description, is_active."""
     endpoint = endpoints.get(request.db, request.validated["path"]["id"], lock=True)
-    return endpoint_json(endpoints.update(request.db, _config(request), endpoint, request.validated["body"]))
+    before = audit.snapshot(endpoint, *AUDITED)
+    endpoint = endpoints.update(request.db, _config(request), endpoint, request.validated["body"])
+    audit.record_request(request, "webhook.updated", ("webhook_endpoint", endpoint.id), audit.diff(before,
+                         audit.snapshot(endpoint, *AUDITED)))
+    return endpoint_json(endpoint)
 
 
 @endpoint_svc.delete(schema=In(path=WebhookEndpointPath), validators=(validate,), permission="manage")
 @responds(204, None)
 def delete_endpoint(request):
     """Remove the endpoint with its deliveries and their log."""
-    endpoints.remove(request.db, endpoints.get(request.db, request.validated["path"]["id"], lock=True))
+    endpoint = endpoints.get(request.db, request.validated["path"]["id"], lock=True)
+    audit.record_request(request, "webhook.deleted", ("webhook_endpoint", endpoint.id), {"url": endpoint.url})
+    endpoints.remove(request.db, endpoint)
     return Response(status=204)
 
 
@@ -98,6 +109,7 @@ def delete_endpoint(request):
 def rotate_secret(request):
     """A new secret; attempts from now on are signed with it only."""
     endpoint = endpoints.get(request.db, request.validated["path"]["id"], lock=True)
+    audit.record_request(request, "webhook.secret_rotated", ("webhook_endpoint", endpoint.id))
     return endpoint_json(endpoints.rotate_secret(request.db, endpoint), with_secret=True)
 
 
@@ -106,6 +118,7 @@ def rotate_secret(request):
 def ping_endpoint(request):
     """Queue a ``ping`` event for this endpoint only; an inactive endpoint → 409."""
     delivery = endpoints.ping(request.db, endpoints.get(request.db, request.validated["path"]["id"]))
+    audit.record_request(request, "webhook.pinged", ("webhook_endpoint", delivery.endpoint_id), {"delivery_id": delivery.id})
     request.response.status = 202
     return _one_delivery(request, delivery)
 
@@ -131,5 +144,6 @@ def list_deliveries(request):
 def redeliver(request):
     """Attempt the delivery again (same webhook-id); an attempt in flight → 409."""
     delivery = endpoints.get_delivery(request.db, request.validated["path"]["id"], lock=True)
+    audit.record_request(request, "webhook.redelivered", ("webhook_delivery", delivery.id), {"endpoint_id": delivery.endpoint_id})
     request.response.status = 202
     return _one_delivery(request, endpoints.redeliver(request.db, delivery))
