@@ -35,3 +35,6 @@ class AuditEntry(Base):
         Index("ix_audit_log_actor_id_id", "actor_id", "id"),
         Index("ix_audit_log_actor_email_id", "actor_email", "id"),
     )
+
+    def __repr__(self) -> str:
+        return f"<AuditEntry {self.id} {self.action} {self.target_type}:{self.target_id} by {self.actor_email}>"

@@ -10,6 +10,8 @@ A small package, one module per concern:
   call recorded, e.g. verification tokens);
 * :mod:`core.testing.factories` — ``make_user``, ``customer``, ``manager``, ``admin``,
   ``make_product``, ``sizes_of``, ``ADDRESS``, ``TEST_PASSWORD``;
+* :mod:`core.testing.audit` — ``audited`` (one audit row asserted) and ``AS_CLIENT`` (a known request id
+  and client address);
 * :mod:`core.testing.concurrency` — ``all_at_once`` (threads released together), ``free_port``.
 
 Provider-specific kits live beside their plugin (``-p plugins.payments.testing`` for localstripe).
@@ -28,6 +30,7 @@ from core.testing.app import (  # noqa: F401  (fixtures are found by pytest as a
     login,
     testapp,
 )
+from core.testing.audit import AS_CLIENT, audit_trail, audited  # noqa: F401
 from core.testing.concurrency import all_at_once, free_port  # noqa: F401
 from core.testing.database import (  # noqa: F401
     PG_ADMIN_URL,
