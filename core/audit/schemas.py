@@ -33,7 +33,10 @@ class AuditEntryOut(Schema):
     actor = fields.Nested(AuditActorOut, allow_none=True, metadata={"description": "null: nobody signed in"})
     action = fields.String(metadata={"description": "a dotted action name (docs/api.md › Audit log)"})
     target = fields.Nested(AuditTargetOut)
-    changes = fields.Dict(metadata={
+    # The one free-form object of the API (tests/core/test_openapi.py checks it stays the only one):
+    # which fields an entry names depends on its action, like Stripe's ``previous_attributes``.
+    changes = fields.Dict(keys=fields.String(), metadata={
+        "additionalProperties": True,
         "description": "the changed fields, `{field: {old, new}}` where the old value is known, else "
                        "`{field: value}`; secrets never appear"})
     request_id = fields.String(allow_none=True, metadata={"description": "the request's X-Request-ID"})

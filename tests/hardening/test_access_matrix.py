@@ -142,6 +142,7 @@ ROWS = [
     Row("POST", "/api/vendor/orders/{order_id}/ship/", vendor_a_only(), url="/api/vendor/orders/{order}/ship/",
         body={"tracking_number": "TRACK-1"}),
     Row("GET", "/api/manager/vendors/", staff()),
+    Row("GET", "/api/manager/audit/", staff()),
     Row("POST", "/api/manager/vendors/{id}/approve/", staff(), url="/api/manager/vendors/{pending_vendor}/approve/"),
     Row("POST", "/api/manager/vendors/{id}/reject/", staff(), url="/api/manager/vendors/{pending_vendor}/reject/",
         body={"reason": "incomplete"}),

@@ -8,6 +8,7 @@ searched for password hashes (``$argon2``) and for the one-time tokens.
 """
 from __future__ import annotations
 
+import json
 import logging
 
 import pytest
@@ -82,6 +83,13 @@ def test_a_full_flow_leaks_no_secret_to_logs_or_answers(logging_app, hooks, worl
     assert '"route": "/api/auth/verify-email/{token}/"' in logged  # the request log did run
     leaks = [name for name, value in secrets.items() if value in logged]
     assert leaks == []
+    # The audit log records every security event of the flow, and none of its secrets.
+    trail = app.get("/api/manager/audit/", {"page_size": "100"}, headers=world.headers["manager"]).json
+    assert {"auth.login_failed", "auth.refresh_reuse", "auth.password_reset", "auth.password_changed",
+            "auth.logout"} <= {entry["action"] for entry in trail["results"]}
+    audited = json.dumps(trail)
+    assert [name for name, value in secrets.items() if value in audited] == []
+    assert "$argon2" not in audited
     # Signatures alone leak nothing useful, but a token's payload+signature must not show either.
     assert all(value.split(".")[-1] not in logged for key, value in secrets.items() if "token" in key
                and value.count(".") == 2)
