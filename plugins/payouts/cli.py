@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from core import audit
 from core.db import engine_from_settings
 from core.money import format_minor
 
@@ -17,11 +18,13 @@ def add_commands(subparsers) -> None:
 def run_command(args, settings, pm, loaded) -> None:
     from plugins.payouts.payouts import Notify, run
     from plugins.payouts.providers import provider_from_settings
+    from plugins.payouts.serialize import run_changes
 
     engine = engine_from_settings(settings)
     try:
         with Session(engine, expire_on_commit=False) as db:
             done = run(db, settings, provider_from_settings(settings), db.commit, Notify(pm.hook, settings))
+            audit.record(db, actor=None, action="payout.run", target=("payout_run", None), changes=run_changes(done))
             db.commit()
             for payout in done:
                 print(f"payout {payout.id}: vendor {payout.vendor_id} "

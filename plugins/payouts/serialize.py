@@ -49,6 +49,12 @@ def payouts_with_vendors(db, payouts: list[Payout]) -> list[dict]:
     return [payout_json(p, vendors.get(p.vendor_id)) for p in payouts]
 
 
+def run_changes(payouts: list[Payout]) -> dict:
+    """The audit log's ``changes`` of a ``payout.run`` (amounts in minor units)."""
+    return {"payouts": [{"id": p.id, "vendor_id": p.vendor_id, "amount": p.amount, "currency": p.currency,
+                         "status": p.status} for p in payouts]}
+
+
 def report_json(figures: dict[str, int], currency: str) -> dict:
     return {"currency": currency, **{name: format_minor(value, currency) for name, value in figures.items()}}
 

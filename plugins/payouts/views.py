@@ -173,8 +173,7 @@ def run_payouts(request):
         request.tm.begin()
 
     done = payouts.run(request.db, request.settings, request.payout_provider, commit, _notify(request))
-    audit.record_request(request, "payout.run", ("payout_run", None), {"payouts": [{"id": p.id, "vendor_id": p.vendor_id,
-                         "amount": p.amount, "currency": p.currency, "status": p.status} for p in done]})
+    audit.record_request(request, "payout.run", ("payout_run", None), serialize.run_changes(done))
     request.response.status = 201 if done else 200
     return {"payouts": serialize.payouts_with_vendors(request.db, done)}
 

@@ -79,4 +79,8 @@ def test_the_cli_runs_payouts(tmp_path, capsys):
     assert "0 payout(s)" in capsys.readouterr().out
     with Session(engine) as db:
         assert [(p.vendor_id, p.amount, p.status) for p in db.query(Payout)] == [(vendor_id, 2500, "pending")]
+        from core.audit.models import AuditEntry
+
+        runs = [(e.actor_id, e.request_id, len(e.changes["payouts"])) for e in db.query(AuditEntry)]
+        assert runs == [(None, None, 1), (None, None, 0)]  # each cron run is in the audit log, by nobody
     engine.dispose()
