@@ -17,7 +17,7 @@ PYTEST_ARGS ?=
 # env. setuptools' "Editable installation" notice is advice for tools, not for this person.
 PIP_INSTALL := PYTHONWARNINGS="ignore:Editable installation" $(BIN)/pip install -q --no-compile --no-build-isolation
 
-.PHONY: dev serve-deps lint test test-sqlite test-postgresql install typed-clients bench bench-checkout clean
+.PHONY: dev serve-deps lint test test-sqlite test-postgresql install typed-clients chromium bench bench-checkout clean
 
 # A current pip, put into a venv made without its bundled pip by the system's pip (no bundled
 # pip to unpack and then replace; pip 23, bundled with Python 3.11, resolves about three times
@@ -50,6 +50,7 @@ dev: $(SERVE_STAMP)
 	@$(BIN)/agora development.ini demo-data --migrate --products $(DEMO_PRODUCTS) --if-empty
 	@echo ""
 	@echo "Agora is starting on http://127.0.0.1:6543  (API docs: http://127.0.0.1:6543/api/docs/)"
+	@echo "Dashboard for managers and vendors: http://127.0.0.1:6543/dashboard/  (the demo accounts above)"
 	@echo "Mail lands in var/mail/new/ (a Maildir; the worker runs alongside). Stop with Ctrl-C."
 	@$(BIN)/agora development.ini worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT; \
 	$(BIN)/pserve development.ini
@@ -64,11 +65,16 @@ $(NODE_STAMP): tests/typed_clients/package.json tests/typed_clients/package-lock
 
 typed-clients: $(NODE_STAMP)
 
+# tests/plugins/dashboard drives Debian's Chromium through Playwright (no browser download: never
+# `playwright install`). CI runs as root; a local run without root reports what to install.
+chromium:
+	@command -v chromium >/dev/null || (apt-get install -y -q chromium || (apt-get update -q && apt-get install -y -q chromium))
+
 # ruff (pyflakes, import order, bugbear, pyupgrade, line length; pyproject.toml) over the tree.
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check .
 
-test: $(TEST_STAMP) typed-clients lint
+test: $(TEST_STAMP) typed-clients chromium lint
 	$(BIN)/pytest --db=sqlite -q $(PYTEST_ARGS)
 	$(BIN)/pytest --db=postgresql -q $(PYTEST_ARGS)
 	for d in examples/*/tests; do for db in sqlite postgresql; do $(BIN)/pytest --db=$$db -q $$d || exit 1; done; done
@@ -76,7 +82,7 @@ test: $(TEST_STAMP) typed-clients lint
 test-sqlite: $(TEST_STAMP)
 	$(BIN)/pytest --db=sqlite -q $(PYTEST_ARGS)
 
-test-postgresql: $(TEST_STAMP) typed-clients
+test-postgresql: $(TEST_STAMP) typed-clients chromium
 	$(BIN)/pytest --db=postgresql -q $(PYTEST_ARGS)
 
 # Benchmarks (PostgreSQL, gunicorn with 2 workers, wrk from Debian's packages): print tables.

@@ -86,6 +86,7 @@ function startSession() {
 }
 
 let rendering = 0;
+let shownPage = "";
 async function route() {
   const user = currentUser();
   if (!user) { showLogin(); return; }
@@ -93,6 +94,8 @@ async function route() {
   const names = pagesFor(user);
   if (!names.includes(name)) { go(names[0]); return; }
   const ticket = ++rendering;
+  if (name !== shownPage) document.getElementById("status").textContent = "";  // a message belongs to its page
+  shownPage = name;
   for (const link of nav.querySelectorAll("a")) {
     if (link.dataset.page === name) link.setAttribute("aria-current", "page"); else link.removeAttribute("aria-current");
   }

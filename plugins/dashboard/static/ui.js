@@ -1,4 +1,4 @@
-// DOM helpers: elements are built with textContent only (never innerHTML), so nothing the API
+// DOM helpers: elements are built with textContent only (never as HTML strings), so nothing the API
 // returns can inject markup.
 import {ApiError} from "./api.js";
 

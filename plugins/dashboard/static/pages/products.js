@@ -44,13 +44,15 @@ function sizeRow(size = {}) {
   return row;
 }
 
-function variantBlock(productId, variant = {sizes: [{}]}) {
+function variantBlock(productId, variant = {sizes: [{}]}, productPrice = null) {
   const box = h("fieldset", {class: "variant"});
   box.dataset.id = variant.id || "";
   const legend = h("legend", {text: variant.name ? `Variant ${variant.name}` : "New variant"});
   const colour = input({name: "colour", value: variant.name ?? ""});
   colour.addEventListener("input", () => { legend.textContent = colour.value ? `Variant ${colour.value}` : "New variant"; });
-  const price = input({name: "price_override", value: variant.price ?? "", inputmode: "decimal", placeholder: "the product's price"});
+  // The API shows a variant's effective price: an override only when it differs from the product's.
+  const override = variant.price && variant.price !== productPrice ? variant.price : "";
+  const price = input({name: "price_override", value: override, inputmode: "decimal", placeholder: "the product's price"});
   const sizes = h("div", {class: "sizes"}, (variant.sizes || []).map((s) => sizeRow(s)));
   const files = h("input", {type: "file", name: "images", accept: IMAGE_TYPES, multiple: true});
   const thumbs = h("div", {class: "thumbs"}, (variant.images || []).map((image) => h("figure", {},
@@ -126,7 +128,7 @@ async function productForm(ctx, id) {
   const [tree, product] = await Promise.all([api("GET", "/api/categories/"),
     id ? api("GET", `/api/vendor/products/${encodeURIComponent(id)}/`) : Promise.resolve(null)]);
   const current = product || {name: "", description: "", category: null, price: "", variants: [{sizes: [{}]}]};
-  const variants = h("div", {class: "variants"}, current.variants.map((v) => variantBlock(current.id, v)));
+  const variants = h("div", {class: "variants"}, current.variants.map((v) => variantBlock(current.id, v, current.price)));
   const form = h("form", {class: "product", novalidate: true},
     h("p", {}, h("a", {href: "#/products", text: "← All products"})),
     h("h2", {text: product ? `Edit ${product.name}` : "New product"}),
