@@ -2,7 +2,7 @@
 
 Anonymous reads cost a constant number of statements: a product list is a COUNT and one
 page query (category and vendor joined); a product detail is one query plus three for its
-variants, sizes and images.  Category writes live in ``category_services``.
+variants, sizes and images.  Category writes live in ``category_views``.
 """
 from __future__ import annotations
 
