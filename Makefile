@@ -68,9 +68,18 @@ typed-clients: $(NODE_STAMP)
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check .
 
+# The two database passes run side by side (one per core; each has its own database, ports and
+# vhosts); each writes its log, shown whole when it failed and by its summary when it passed.
 test: $(TEST_STAMP) typed-clients lint
-	$(BIN)/pytest --db=sqlite -q --ignore=tests/scale $(PYTEST_ARGS)
-	$(BIN)/pytest --db=postgresql -q --ignore=tests/scale $(PYTEST_ARGS)
+	@mkdir -p var/test-logs
+	@echo "pytest --db=sqlite and --db=postgresql, side by side (logs in var/test-logs/)"
+	@$(BIN)/pytest --db=sqlite -q -p no:cacheprovider --ignore=tests/scale $(PYTEST_ARGS) > var/test-logs/sqlite.log 2>&1 & lite=$$!; \
+	$(BIN)/pytest --db=postgresql -q -p no:cacheprovider --ignore=tests/scale $(PYTEST_ARGS) > var/test-logs/postgresql.log 2>&1; pg=$$?; \
+	wait $$lite; lite=$$?; \
+	for db in sqlite postgresql; do echo "=== pytest --db=$$db"; \
+	  if grep -qE "^(FAILED|ERROR)|[0-9]+ (failed|error)" var/test-logs/$$db.log; then cat var/test-logs/$$db.log; \
+	  else tail -n 8 var/test-logs/$$db.log; fi; done; \
+	test $$lite -eq 0 -a $$pg -eq 0
 	for d in examples/*/tests; do for db in sqlite postgresql; do $(BIN)/pytest --db=$$db -q $$d || exit 1; done; done
 	$(MAKE) test-scale
 

@@ -4,7 +4,7 @@ Anonymous reads cost a constant number of statements: a product list is a COUNT 
 page query (category and vendor joined); a product detail is the catalog version plus its
 sizes' live stock once cached (``core.catalog.detail``).  Anonymous reads use
 ``request.read_db`` (a replica when ``agora.database_read_url`` is set; see ``core.db``).
-Category writes live in ``category_services``.
+Category writes live in ``category_views``.
 """
 from __future__ import annotations
 
