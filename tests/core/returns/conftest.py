@@ -39,15 +39,15 @@ class Shop:
     sizes: list = field(default_factory=list)  # one size id per vendor (stock 100), prices 2000 and 3333
     headers: dict = field(default_factory=dict)  # customer, other_customer, vendor_a, vendor_b, manager
 
-    def buy(self, app, lines, *, stripe_client=None, status: str = "delivered") -> dict:
+    def buy(self, app, lines, *, stripe=None, status: str = "delivered") -> dict:
         """Buy ``[(size_id, quantity)]`` as the customer and move the order to ``status``."""
         headers = self.headers["customer"]
         for size_id, quantity in lines:
             app.post_json("/api/cart/add/", {"size_id": size_id, "quantity": quantity}, headers=headers, status=201)
         intent = app.post_json("/api/orders/create-payment-intent/", {"shipping_address": ADDRESS},
                                headers=headers).json
-        if stripe_client is not None:
-            confirm(stripe_client, intent["payment_intent_id"])
+        if stripe is not None:  # the stripe client: confirm the card as Stripe.js would
+            confirm(stripe, intent["payment_intent_id"])
         order = app.post_json("/api/orders/checkout/", {"payment_intent_id": intent["payment_intent_id"],
                                                         "shipping_address": ADDRESS}, headers=headers, status=201).json
         path = ("paid", "shipped", "delivered") if order["status"] == "pending_payment" else ("shipped", "delivered")

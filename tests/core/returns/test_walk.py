@@ -26,7 +26,7 @@ def test_a_partial_return_refunded_at_stripe(stripe_testapp, stripe_client, shop
     app.post_json("/api/webhooks/", {"url": "https://93.184.215.14/hooks", "events": ["return.requested",
                                                                                        "return.refunded"]},
                   headers=h["manager"], status=201)
-    order = shop.buy(app, [(shop.sizes[0], 3), (shop.sizes[1], 1)], stripe_client=stripe_client)
+    order = shop.buy(app, [(shop.sizes[0], 3), (shop.sizes[1], 1)], stripe=stripe_client)
     assert order["status"] == "delivered" and order["payment"]["status"] == "captured"
     assert order["total"] == "93.33"
     deliver()
@@ -102,7 +102,7 @@ def test_a_provider_failure_leaves_the_return_approved_and_a_retry_refunds_once(
     settings, pm, plugins = unreachable_stripe_loaded
     broken = webtest.TestApp(make_app(settings, pm, plugins, dbsession_factory=lambda: Session(
         bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)))
-    order = shop.buy(stripe_testapp, [(shop.sizes[1], 2)], stripe_client=stripe_client)
+    order = shop.buy(stripe_testapp, [(shop.sizes[1], 2)], stripe=stripe_client)
     ret = shop.ask(stripe_testapp, order, [(0, 1)]).json
     stripe_testapp.post_json(f"/api/returns/{ret['id']}/approve/", {}, headers=shop.headers["manager"])
     stock = db.get(Size, shop.sizes[1]).stock
