@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from core import load, make_app
 from core.catalog.models import Size
+from core.catalog.version import current as catalog_version
 from core.testing import free_port
 from plugins.payouts.models import LedgerEntry, LineCommission
 from plugins.webhooks.models import WebhookEvent
@@ -32,6 +33,7 @@ def test_a_partial_return_refunded_at_stripe(stripe_testapp, stripe_client, shop
     deliver()
     smtp.messages.clear()
     stock = db.get(Size, shop.sizes[0]).stock
+    version = catalog_version(db)
 
     ret = shop.ask(app, order, [(0, 2)]).json  # 2 of the 3 units of vendor A's line
     assert ret["refund_amount"] == "40.00"
@@ -50,6 +52,7 @@ def test_a_partial_return_refunded_at_stripe(stripe_testapp, stripe_client, shop
     assert fresh["status"] == "delivered"
     db.expire_all()
     assert db.get(Size, shop.sizes[0]).stock == stock + 2
+    assert catalog_version(db) > version  # the product summaries were refreshed
 
     line_id = order["items"][0]["id"]
     snapshot = db.execute(select(LineCommission).where(LineCommission.order_item_id == line_id)).scalar_one()
@@ -124,3 +127,23 @@ def test_a_provider_failure_leaves_the_return_approved_and_a_retry_refunds_once(
     assert [r.amount for r in refunds.data] == [3333]
     db.expire_all()
     assert db.get(Size, shop.sizes[1]).stock == stock + 1
+
+
+@pytest.fixture(scope="module")
+def shipping_refunded_loaded(base_ini, engine):
+    return load({**base_ini, "agora.returns.refund_shipping": "true"}, environ={})
+
+
+def test_shipping_is_refunded_only_when_the_setting_allows(testapp, shipping_refunded_loaded, connection, shop, db):
+    from sqlalchemy import update
+
+    from core.orders.models import Order
+
+    settings, pm, plugins = shipping_refunded_loaded
+    generous = webtest.TestApp(make_app(settings, pm, plugins, dbsession_factory=lambda: Session(
+        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)))
+    order = shop.buy(testapp, [(shop.sizes[0], 2)])
+    db.execute(update(Order).where(Order.id == order["id"]).values(shipping=500, total=4500))
+    db.flush()
+    assert shop.ask(testapp, order, [(0, 1)]).json["refund_amount"] == "20.00"
+    assert shop.ask(generous, order, [(0, 1)]).json["refund_amount"] == "22.50"
