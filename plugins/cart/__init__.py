@@ -6,8 +6,8 @@ Enable it with ``agora.plugins = ... cart``.  It adds the ``/api/cart/`` service
 ``agora_checkout_lines`` returns the caller's items and ``agora_checkout_completed``
 removes what was bought.  Other plugins use :mod:`plugins.cart.api` only.
 
-Modules: ``models`` (tables), ``items`` (changing a cart, race-free), ``render`` (the cart
-as JSON, priced from the catalog), ``checkout`` (the hook logic), ``services`` (views).
+Modules: ``models`` (tables), ``items`` (changing a cart, race-free), ``serialize`` (the cart
+as JSON, priced from the catalog), ``checkout`` (the hook logic), ``views`` (the services).
 """
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from core.hooks import hookimpl
 from plugins.cart import models  # noqa: F401  (registers the tables on Base.metadata)
 from plugins.cart import settings as cart_settings
 from plugins.cart.checkout import checkout_lines, remove_bought
-from plugins.cart.services import SERVICES
+from plugins.cart.views import SERVICES
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 

@@ -1,4 +1,4 @@
-"""The /api/cart/ services (docs/api.md › Cart): thin views over ``items`` and ``render``."""
+"""The /api/cart/ services (docs/api.md › Cart): thin views over ``items`` and ``serialize``."""
 from __future__ import annotations
 
 from cornice import Service
@@ -6,8 +6,8 @@ from cornice import Service
 from core.openapi import responds
 from core.validation import In, validate
 from plugins.cart import items
-from plugins.cart.render import cart_answer
 from plugins.cart.schemas import CartAddIn, CartItemPath, CartOut, CartUpdateIn
+from plugins.cart.serialize import cart_answer
 from plugins.cart.settings import max_quantity
 
 cart_svc = Service("cart", "/api/cart/", description="The caller's cart")
