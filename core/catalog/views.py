@@ -106,12 +106,7 @@ def category_tree(request):
 @responds(200, CategoryOut)
 def get_category(request):
     """Read one category and its sub-tree by slug."""
-    slug = request.validated["path"]["slug"]
-    categories = tree.load_all(request.db)
-    found = next((c for c in categories if c.slug == slug), None)
-    if found is None or not tree.is_reachable(categories, found):
-        raise not_found(f"No category '{slug}'.", name="slug")
-    return tree.tree(categories, root=found)
+    return tree.public_subtree(request.db, request.validated["path"]["slug"])
 
 
 SERVICES = [products_svc, product_svc, categories_svc, category_svc]
