@@ -128,6 +128,13 @@ def commit_veto(request, response) -> bool:
 
 _ENGINE = "agora.engine"
 _SESSION_FACTORY = "agora.dbsession_factory"
+_SESSION_INFO = "agora.session_info"
+
+
+def set_session_info(registry, key: str, value) -> None:
+    """Put ``value`` in ``request.db.info[key]`` of every request (start-up constants that domain
+    functions, which take only the session, need: ``core.catalog.sellable``)."""
+    registry.setdefault(_SESSION_INFO, {})[key] = value
 
 
 def use_session_factory(registry, factory) -> None:
@@ -160,7 +167,9 @@ def includeme(config):
     config.include("pyramid_retry")
 
     def db(request):
-        return session_for_transaction(session_factory_of(request.registry), request.tm)
+        session = session_for_transaction(session_factory_of(request.registry), request.tm)
+        session.info.update(request.registry.get(_SESSION_INFO, {}))
+        return session
 
     config.add_request_method(db, "db", reify=True)
 
