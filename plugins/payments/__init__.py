@@ -9,10 +9,12 @@ from pathlib import Path
 
 from core.hooks import hookimpl
 from core.plugins import PluginError
+from plugins.payments import models
 from plugins.payments import settings as payment_settings
 
+requires = ()
 agora_version = ">=0.1,<1"
-TABLES = ("payment_intents", "payment_events")
+TABLES = models.TABLES
 
 
 @hookimpl

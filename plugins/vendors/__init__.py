@@ -28,7 +28,9 @@ from core.hooks import hookimpl
 from plugins.vendors import hookspecs  # noqa: F401  (the plugin's own hooks, see core.plugins)
 from plugins.vendors import settings as vendor_settings
 
-agora_version = ">=0.1"
+requires = ()
+agora_version = ">=0.1,<1"
+TABLES = ()  # no table of its own: vendors are a core table
 
 
 @hookimpl
