@@ -138,6 +138,9 @@ def non_negative_int(value: Any) -> int:
 CORE_KEYS = [
     Key("agora.env", "development", lambda v: _choice(v, ("development", "production", "test"))),
     Key("agora.database_url", "sqlite:///var/agora.sqlite", as_database_url, "AGORA_DATABASE_URL", True),
+    # Optional PostgreSQL streaming replica for anonymous catalog reads (core.db › replicas).
+    Key("agora.database_read_url", "", lambda v: "" if v in (None, "") else as_database_url(v),
+        "AGORA_DATABASE_READ_URL", True),
     Key("agora.broker_url", "filesystem://", str, "AGORA_BROKER_URL", True),
     Key("agora.smtp_url", "", str, "AGORA_SMTP_URL", True),
     Key("agora.public_url", "http://127.0.0.1:6543", lambda v: str(v).rstrip("/"), "AGORA_PUBLIC_URL", True),

@@ -49,7 +49,7 @@ def public_products(request) -> Select:
         select(Product)
         .join(CategoryJoin, CategoryJoin.id == Product.category_id)
         .outerjoin(VendorJoin, VendorJoin.id == Product.vendor_id)
-        .where(Product.is_active.is_(True), CategoryJoin.is_active.is_(True), sellable.criterion(request.db))
+        .where(Product.is_active.is_(True), CategoryJoin.is_active.is_(True), sellable.criterion(request.read_db))
     )
     clauses = visibility_clauses(request, query)
     return query.where(*clauses) if clauses else query
