@@ -154,6 +154,10 @@ CORE_KEYS = [
     Key("agora.checkout.shipping_flat", Decimal("0.00"), as_decimal),
     Key("agora.checkout.free_shipping_over", None, lambda v: None if v in (None, "") else as_decimal(v)),
     Key("agora.checkout.tax_rate", Decimal("0"), as_decimal),
+    # Returns (core/returns): days after shipping/delivery a return may be asked for; whether a
+    # return also gives back its lines' share of the shipping.
+    Key("agora.returns.window_days", 30, non_negative_int),
+    Key("agora.returns.refund_shipping", False, as_bool),
     Key("agora.max_body_size", 1024 * 1024, int),
     Key("agora.verification_ttl", 48 * 3600, int),
     Key("agora.reset_ttl", 3600, int),

@@ -198,8 +198,27 @@ def agora_order_cancelled(request, order):
 
 
 @hookspec
-def agora_order_refunded(request, order, amount):
-    """Money was returned for an order (``amount`` in minor units).  In the recording transaction."""
+def agora_order_refunded(request, order, amount, items):
+    """Money was returned for an order (``amount`` in minor units).  In the recording transaction.
+
+    ``items`` is None when the refund is for the order as a whole (a cancellation, a refund made
+    at the provider), or ``[(order_item_id, quantity), ...]``: the units a return gave back, whose
+    share ``amount`` is.  Return ignored."""
+
+
+# --------------------------------------------------------------------------- returns
+@hookspec
+def agora_return_requested(request, return_, order):
+    """A customer asked to return some units of an order (``return_`` is a
+    ``core.returns.models.Return`` with its ``items``; ``order`` the locked order).  In the
+    request's transaction (write outbox rows here).  Return ignored."""
+
+
+@hookspec
+def agora_return_status_changed(request, return_, order, old_status, new_status, note):
+    """A return moved: ``approved`` or ``rejected`` (its vendor or a manager decided; ``note`` is
+    the rejection reason), or ``refunded`` (received, the money returned; ``agora_order_refunded``
+    already ran in the same transaction).  In the transaction that moved it.  Return ignored."""
 
 
 # --------------------------------------------------------------------------- catalog
@@ -213,6 +232,17 @@ def agora_product_created(request, product):
 def agora_product_updated(request, product):
     """A vendor changed a product: replaced or patched it, deactivated it, added or removed an
     image.  In the changing transaction; fired by the vendors plugin.  Return ignored."""
+
+
+@hookspec
+def agora_product_sellable(settings):
+    """Return a SQLAlchemy boolean clause about ``Product`` that a product must satisfy to be
+    shown and sold (e.g. "its vendor is approved"), or None.
+
+    Called once at start-up; all returned clauses are AND-ed and used by the public catalog
+    queries, the cart (adding, changing, its ``available`` flags) and checkout, always inside
+    the query that loads the rows.  Correlate only on ``Product`` (alias other tables: the
+    query may join them already).  The clause must not depend on who is asking."""
 
 
 @hookspec

@@ -19,6 +19,10 @@ from plugins.cart import settings as cart_settings
 from plugins.cart.checkout import checkout_lines, remove_bought
 from plugins.cart.views import SERVICES
 
+requires = ()
+agora_version = ">=0.1,<1"
+TABLES = models.TABLES
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 

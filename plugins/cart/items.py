@@ -5,7 +5,8 @@ These functions take the session and plain values (never the request) and raise
 
 * a quantity above ``max_quantity`` (setting ``agora.cart.max_quantity``) → 400;
 * an unknown size → 404; a size that is not sold (inactive product, variant or size, or a
-  vendor that is not approved) → 400;
+  plugin's criterion such as the vendors plugin's "approved vendor", see
+  :mod:`core.catalog.sellable`) → 400;
 * a total quantity above the size's stock → 409 naming what is left;
 * another user's item → 404, exactly like a missing one.
 
@@ -19,15 +20,18 @@ from __future__ import annotations
 
 from sqlalchemy import delete, select
 
-from core.catalog.models import Product, Size, Variant, Vendor, sellable_problem
+from core.catalog import sellable
+from core.catalog.models import Product, Size, Variant
 from core.db import dialect_insert, utcnow
 from core.errors import AgoraError, not_found
 from plugins.cart.models import Cart, CartItem
 
 
-def is_sellable(size: Size, variant: Variant, product: Product, vendor: Vendor | None) -> bool:
-    """Whether the catalog still sells this size (stock aside): core's rule, as a yes/no."""
-    return sellable_problem(size, variant, product, vendor) is None
+def is_sellable(size: Size, variant: Variant, product: Product, allowed: bool) -> bool:
+    """Whether the catalog still sells this size (stock aside): core's rule, as a yes/no.
+
+    ``allowed`` is ``core.catalog.sellable.column`` loaded with the row (the plugins' criteria)."""
+    return sellable.problem(size, variant, product, allowed) is None
 
 
 def ensure_cart(db, user_id: int) -> int:
@@ -44,10 +48,9 @@ def find_cart(db, user_id: int) -> int | None:
 
 def _catalog_row(db, size_id: int):
     return db.execute(
-        select(Size, Variant, Product, Vendor)
+        select(Size, Variant, Product, sellable.column(db))
         .join(Variant, Variant.id == Size.variant_id)
         .join(Product, Product.id == Variant.product_id)
-        .outerjoin(Vendor, Vendor.id == Product.vendor_id)
         .where(Size.id == size_id)
     ).one_or_none()
 
@@ -71,8 +74,8 @@ def add_to_cart(db, user_id: int, size_id: int, quantity: int, *, max_quantity: 
     row = _catalog_row(db, size_id)
     if row is None:
         raise AgoraError(404, f"There is no size {size_id}.", name="size_id")
-    size, variant, product, vendor = row
-    if not is_sellable(size, variant, product, vendor):
+    size, variant, product, allowed = row
+    if not is_sellable(size, variant, product, allowed):
         raise AgoraError(400, f"{product.name} ({variant.name}, {size.label}) is not sold any more.",
                          name="size_id")
     cart_id = ensure_cart(db, user_id)
@@ -90,12 +93,11 @@ def add_to_cart(db, user_id: int, size_id: int, quantity: int, *, max_quantity: 
 
 def _own_item(db, user_id: int, item_id: int):
     row = db.execute(
-        select(CartItem, Size, Variant, Product, Vendor)
+        select(CartItem, Size, Variant, Product, sellable.column(db))
         .join(Cart, Cart.id == CartItem.cart_id)
         .join(Size, Size.id == CartItem.size_id)
         .join(Variant, Variant.id == Size.variant_id)
         .join(Product, Product.id == Variant.product_id)
-        .outerjoin(Vendor, Vendor.id == Product.vendor_id)
         .where(CartItem.id == item_id, Cart.user_id == user_id)
     ).one_or_none()
     if row is None:
@@ -105,11 +107,11 @@ def _own_item(db, user_id: int, item_id: int):
 
 def set_quantity(db, user_id: int, item_id: int, quantity: int, *, max_quantity: int) -> None:
     """Set an item's quantity; 0 removes it."""
-    item, size, variant, product, vendor = _own_item(db, user_id, item_id)
+    item, size, variant, product, allowed = _own_item(db, user_id, item_id)
     if quantity == 0:
         db.delete(item)
         return
-    if not is_sellable(size, variant, product, vendor):
+    if not is_sellable(size, variant, product, allowed):
         raise AgoraError(400, f"{product.name} ({variant.name}, {size.label}) is not sold any more; "
                               "remove it from your cart.", name="item_id", location="path")
     _check_limits(quantity, size, max_quantity)

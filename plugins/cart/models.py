@@ -47,3 +47,5 @@ class CartItem(Base):
         CheckConstraint("quantity > 0", name="quantity_positive"),
         OWNER,
     )
+
+TABLES = ("carts", "cart_items")  # the tables this package owns (its alembic branch)

@@ -22,6 +22,7 @@ from pyramid.threadlocal import get_current_request
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
 
+from core.catalog import sellable
 from core.catalog.models import Product, Size, Variant, unit_price
 from core.catalog.serialize import product_summaries
 from core.money import format_minor
@@ -33,7 +34,7 @@ from plugins.cart.models import CartItem
 
 def _item_rows(db, cart_id: int):
     return db.execute(
-        select(CartItem, Size, Variant, Product)
+        select(CartItem, Size, Variant, Product, sellable.column(db))
         .join(Size, Size.id == CartItem.size_id)
         .join(Variant, Variant.id == Size.variant_id)
         .join(Product, Product.id == Variant.product_id)
@@ -53,18 +54,18 @@ def cart_answer(db, user_id: int, currency: str, request=None) -> dict:
     one the preview fields are null."""
     cart_id = find_cart(db, user_id) or ensure_cart(db, user_id)
     rows = _item_rows(db, cart_id)
-    summaries = product_summaries(db, [product for _, _, _, product in rows])
+    summaries = product_summaries(db, [row[3] for row in rows])
     items, subtotal, count = [], 0, 0
     buyable, details = [], {}
-    for (item, size, variant, product), summary in zip(rows, summaries):
+    for (item, size, variant, product, allowed), summary in zip(rows, summaries):
         price = unit_price(product, variant)
         line_total = price * item.quantity
         subtotal += line_total
         count += item.quantity
-        available = is_sellable(size, variant, product, product.vendor) and size.stock >= item.quantity
+        available = is_sellable(size, variant, product, allowed) and size.stock >= item.quantity
         if available:
             buyable.append(CheckoutLine(size_id=size.id, quantity=item.quantity, source_id=item.id))
-            details[size.id] = (size, variant, product, product.vendor)
+            details[size.id] = (size, variant, product, product.vendor, allowed)
         items.append({
             "id": item.id,
             "product": summary,

@@ -35,8 +35,9 @@ from plugins.payouts.serialize import line_extras
 from plugins.payouts.views import SERVICES
 
 requires = ("vendors",)
-agora_version = ">=0.1"
+agora_version = ">=0.1,<1"
 TABLES = models.TABLES
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
@@ -81,9 +82,10 @@ def agora_order_cancelled(request, order):
 
 
 @hookimpl
-def agora_order_refunded(request, order, amount):
-    """Money returned: each vendor gives back its share (all of it for a full refund)."""
-    refund_order(request.db, order, amount=amount)
+def agora_order_refunded(request, order, amount, items):
+    """Money returned: each vendor gives back its share (all of it for a full refund); for a
+    return (``items``), exactly the share of the returned units of its lines."""
+    refund_order(request.db, order, items=items, amount=amount)
 
 
 @hookimpl

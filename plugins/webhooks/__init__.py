@@ -15,10 +15,11 @@ from core.hooks import hookimpl
 from plugins.webhooks import models  # noqa: F401  (registers the tables on Base.metadata)
 from plugins.webhooks import settings as webhook_settings
 from plugins.webhooks.events import emit, order_data, product_data, vendor_data
-from plugins.webhooks.models import TABLES  # noqa: F401  (the tables this package owns)
 
-agora_version = ">=0.1"
 requires = ()
+agora_version = ">=0.1,<1"
+TABLES = models.TABLES
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
@@ -96,6 +97,24 @@ def agora_order_cancelled(request, order):
 @hookimpl
 def agora_order_refunded(request, order):
     _order(request, "order.refunded", order)
+
+
+# --------------------------------------------------------------------------- returns
+def _return(request, event_type, return_) -> None:
+    from core.returns.serialize import return_data
+
+    emit(request.db, event_type, lambda: return_data(request.db, return_))
+
+
+@hookimpl
+def agora_return_requested(request, return_):
+    _return(request, "return.requested", return_)
+
+
+@hookimpl
+def agora_return_status_changed(request, return_, new_status):
+    if new_status == "refunded":
+        _return(request, "return.refunded", return_)
 
 
 # --------------------------------------------------------------------------- vendors and products

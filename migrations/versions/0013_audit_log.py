@@ -1,7 +1,7 @@
 """audit log (see core/audit/): append-only, enforced by triggers on PostgreSQL and SQLite
 
-Revision ID: 0012_audit_log
-Revises: 0011_catalog_version
+Revision ID: 0013_audit_log
+Revises: 0012_returns
 Create Date: 2026-12-01 13:20:00.000000
 """
 import sqlalchemy as sa
@@ -9,8 +9,8 @@ from alembic import op
 
 import core.db  # noqa: F401  (custom column types)
 
-revision = '0012_audit_log'
-down_revision = '0011_catalog_version'
+revision = '0013_audit_log'
+down_revision = '0012_returns'
 branch_labels = None
 depends_on = None
 
