@@ -151,6 +151,8 @@ CORE_KEYS = [
     Key("agora.checkout.shipping_flat", Decimal("0.00"), as_decimal),
     Key("agora.checkout.free_shipping_over", None, lambda v: None if v in (None, "") else as_decimal(v)),
     Key("agora.checkout.tax_rate", Decimal("0"), as_decimal),
+    # Seconds a payment intent holds its units (core.orders.reservations)
+    Key("agora.checkout.reservation_ttl", 900, positive_int),
     Key("agora.max_body_size", 1024 * 1024, int),
     Key("agora.verification_ttl", 48 * 3600, int),
     Key("agora.reset_ttl", 3600, int),

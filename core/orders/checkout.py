@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from core.errors import AgoraError, not_found
-from core.orders import pipeline, settlement
+from core.orders import pipeline, reservations, settlement
 from core.orders.models import Order
 from core.orders.payment import Authorization, PaymentError
 from core.orders.pricing import price_lines
@@ -32,21 +32,46 @@ def cart_lines(request, user) -> list:
 
 
 def create_payment_intent(request, user, shipping_address: dict, idempotency_key: str | None) -> dict:
-    """Price the cart and create the provider's intent; the provider's answer (amount in minor units)."""
+    """Price the cart, create the provider's intent and reserve its units; the provider's answer
+    (amount in minor units).  Units others hold → 409, and the new intent is released again."""
     if idempotency_key is not None and not (1 <= len(idempotency_key) <= MAX_IDEMPOTENCY_KEY):
         raise AgoraError(400, f"Idempotency-Key must be 1 to {MAX_IDEMPOTENCY_KEY} characters.",
                          name="Idempotency-Key", location="header")
     lines = cart_lines(request, user)
     request.hooks.agora_checkout_validate(request=request, user=user, lines=lines, shipping_address=shipping_address)
     pricing = price_lines(request, user, lines)
+    provider = request.payment_provider
+    snapshot = [{"size_id": line.size_id, "quantity": line.quantity, "source_id": line.source_id} for line in lines]
     try:
-        return request.payment_provider.create_intent(
-            request, user=user, amount=pricing.total, currency=pricing.currency,
-            lines=[{"size_id": line.size_id, "quantity": line.quantity, "source_id": line.source_id}
-                   for line in lines],
+        answer = provider.create_intent(
+            request, user=user, amount=pricing.total, currency=pricing.currency, lines=snapshot,
             shipping_address=shipping_address, idempotency_key=idempotency_key)
     except PaymentError as exc:
         raise AgoraError(exc.status, str(exc), name="payment") from None
+    reference = answer["payment_intent_id"]
+    if pipeline.find_order(request.db, provider.name, reference) is None:  # a replay of a used intent holds nothing
+        try:
+            reservations.reserve(request.db, owner=reservations.user_owner(user.id), reference=reference,
+                                 lines=snapshot, ttl=request.settings[reservations.TTL_SETTING])
+        except AgoraError:
+            settlement.release(request, provider, reference)
+            raise
+    return answer
+
+
+def cancel_payment_intent(request, user, reference: str) -> None:
+    """The buyer gives up paying: release the reservation and the authorization (idempotent).
+
+    404 for an intent that is not the caller's; 409 once it became an order (cancel the order)."""
+    provider = request.payment_provider
+    owner = provider.intent_owner(request, reference=reference)
+    if owner is None or owner.get("user_id") != user.id:
+        raise not_found("No such payment intent.", name="id")
+    if pipeline.find_order(request.db, provider.name, reference) is not None:
+        raise AgoraError(409, "This payment intent is already an order; cancel the order instead.", name="id",
+                         location="path")
+    reservations.release(request.db, reference)
+    settlement.release(request, provider, reference)
 
 
 @dataclass

@@ -83,3 +83,23 @@ class OrderStatusChange(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     order: Mapped[Order] = relationship(back_populates="history", lazy="raise")
+
+
+class StockReservation(Base):
+    """Units of a size held for a payment intent while its buyer pays (core.orders.reservations).
+
+    ``owner`` is the cart's owner (``user:<id>`` or ``guest:<token hash>``): a new intent for
+    the same cart replaces its reservation.  A row whose ``expires_at`` has passed holds
+    nothing (every availability query ignores it); the worker deletes it."""
+
+    __tablename__ = "stock_reservations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    size_id: Mapped[int] = mapped_column(ForeignKey("sizes.id", ondelete="CASCADE"), index=True)
+    quantity: Mapped[int] = mapped_column(Integer)
+    payment_reference: Mapped[str] = mapped_column(String(120), index=True)
+    owner: Mapped[str] = mapped_column(String(80), index=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (CheckConstraint("quantity > 0", name="quantity_positive"),)

@@ -53,5 +53,9 @@ class PaymentProvider(Protocol):
     def refund(self, request, *, reference: str, amount: int) -> bool:
         """Return captured money; True when the provider confirmed the refund."""
 
+    def intent_owner(self, request, *, reference: str) -> dict | None:
+        """Who an intent belongs to, ``{"user_id", "guest_key"}``, without judging its state;
+        None for an unknown intent (the cancel service checks ownership with it)."""
+
     def attach_order(self, request, *, reference: str, order_id: int) -> None:
         """Record which order an intent became (in the checkout transaction)."""

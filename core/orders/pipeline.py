@@ -84,7 +84,7 @@ def place_order(request, user, provider, authorization: Authorization) -> Order:
     except IntegrityError as exc:
         mark_error_retryable(exc)  # the retry finds the order the other request committed
         raise
-    emptied = stock.lock_and_check_stock(db, lines, details)
+    emptied = stock.lock_and_check_stock(db, lines, details, authorization.reference)
     items = []
     for line in lines:
         size, variant, product, vendor = details[line.size_id]

@@ -79,6 +79,17 @@ class StatusIn(BaseSchema):
         "description": "Shown in the order's status history"})
 
 
+class PaymentIntentPath(BaseSchema):
+    id = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9_]{1,120}$"), metadata={
+        "description": "The payment intent id (`payment_intent_id` of create-payment-intent)"})
+
+
+class PaymentIntentCancelOut(Schema):
+    payment_intent_id = fields.String()
+    status = fields.String(validate=validate.OneOf(("cancelled",)), metadata={
+        "description": "cancelled: the units are free again and the authorization is released"})
+
+
 class PaymentIntentOut(Schema):
     payment_intent_id = fields.String(metadata={"description": "give it to checkout"})
     client_secret = fields.String(allow_none=True, metadata={

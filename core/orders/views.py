@@ -20,8 +20,10 @@ from core.orders.schemas import (
     OrderIdPath,
     OrderListQuery,
     OrderOut,
+    PaymentIntentCancelOut,
     PaymentIntentIn,
     PaymentIntentOut,
+    PaymentIntentPath,
     StatusIn,
 )
 from core.orders.serialize import load_orders, order_json
@@ -36,7 +38,10 @@ order_svc = Service("order", "/api/orders/{id:\\d+}/", description="One order")
 cancel_svc = Service("order_cancel", "/api/orders/{id:\\d+}/cancel/", description="Cancel an order")
 status_svc = Service("order_status", "/api/orders/{id:\\d+}/status/", description="Move an order along its states")
 
-PAYMENT_SERVICES = [intent_svc, checkout_svc]
+intent_cancel_svc = Service("orders_payment_intent_cancel", "/api/orders/payment-intents/{id}/cancel/",
+                            description="Give up a payment: free its reserved units and its authorization")
+
+PAYMENT_SERVICES = [intent_svc, checkout_svc, intent_cancel_svc]
 SERVICES = [orders_svc, order_svc, cancel_svc, status_svc]
 
 
@@ -63,6 +68,20 @@ def create_payment_intent(request):
         request, request.user, request.validated["body"]["shipping_address"],
         request.headers.get("Idempotency-Key"))
     return {**answer, "amount": format_minor(answer["amount"], answer["currency"])}
+
+
+@intent_cancel_svc.post(schema=In(path=PaymentIntentPath), validators=(validate,), permission="authenticated")
+@responds(200, PaymentIntentCancelOut)
+@responds(404, description="No such payment intent (or it is another customer's)")
+@responds(409, description="The intent already became an order: cancel the order instead")
+def cancel_payment_intent(request):
+    """Cancel a payment intent that was not checked out.
+
+    Its reserved units are available to others again at once, and the provider's authorization
+    is released.  Cancelling twice answers 200 again."""
+    reference = request.validated["path"]["id"]
+    checkout_domain.cancel_payment_intent(request, request.user, reference)
+    return {"payment_intent_id": reference, "status": "cancelled"}
 
 
 @checkout_svc.post(schema=In(body=CheckoutIn), validators=(validate,), permission="authenticated")

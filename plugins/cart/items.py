@@ -6,7 +6,8 @@ These functions take the session and plain values (never the request) and raise
 * a quantity above ``max_quantity`` (setting ``agora.cart.max_quantity``) → 400;
 * an unknown size → 404; a size that is not sold (inactive product, variant or size, or a
   vendor that is not approved) → 400;
-* a total quantity above the size's stock → 409 naming what is left;
+* a total quantity above what is available (stock less others' live reservations,
+  :func:`core.orders.reservations.available`) → 409 naming what is left;
 * another user's item → 404, exactly like a missing one.
 
 Race-freedom: the cart row and each item row are written with ``INSERT ... ON CONFLICT``
@@ -22,6 +23,7 @@ from sqlalchemy import delete, select
 from core.catalog.models import Product, Size, Variant, Vendor, sellable_problem
 from core.db import dialect_insert, utcnow
 from core.errors import AgoraError, not_found
+from core.orders.reservations import available, user_owner
 from plugins.cart.models import Cart, CartItem
 
 
@@ -58,10 +60,13 @@ def _check_maximum(quantity: int, max_quantity: int, name: str = "quantity") -> 
                          name=name)
 
 
-def _check_limits(quantity: int, size: Size, max_quantity: int, name: str = "quantity") -> None:
+def _check_limits(db, quantity: int, size: Size, max_quantity: int, owner: str, name: str = "quantity") -> None:
+    """The per-size maximum (400), then what the shopper may still take (409): the stock less
+    what other buyers hold for their payments (core's one availability rule)."""
     _check_maximum(quantity, max_quantity, name)
-    if quantity > size.stock:
-        raise AgoraError(409, f"Size {size.label} has only {size.stock} left (you asked for {quantity}).",
+    left = available(db, [size.id], exclude_owner=owner).get(size.id, 0)
+    if quantity > left:
+        raise AgoraError(409, f"Size {size.label} has only {left} left (you asked for {quantity}).",
                          name=name)
 
 
@@ -84,7 +89,7 @@ def add_to_cart(db, user_id: int, size_id: int, quantity: int, *, max_quantity: 
     ).returning(CartItem.id, CartItem.quantity)
     with db.begin_nested():  # rolled back if the new total breaks a limit
         item_id, total = db.execute(stmt).one()
-        _check_limits(total, size, max_quantity)
+        _check_limits(db, total, size, max_quantity, user_owner(user_id))
     return item_id
 
 
@@ -112,7 +117,7 @@ def set_quantity(db, user_id: int, item_id: int, quantity: int, *, max_quantity:
     if not is_sellable(size, variant, product, vendor):
         raise AgoraError(400, f"{product.name} ({variant.name}, {size.label}) is not sold any more; "
                               "remove it from your cart.", name="item_id", location="path")
-    _check_limits(quantity, size, max_quantity)
+    _check_limits(db, quantity, size, max_quantity, user_owner(user_id))
     item.quantity = quantity
 
 

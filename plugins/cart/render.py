@@ -6,7 +6,8 @@ need nothing more).  Amounts are integer minor units until they are rendered as 
 strings in the shop currency (``agora.currency``), so ``3 × 19.99`` is exactly ``"59.97"``.
 
 ``available`` says whether an item can be bought as it stands: the catalog still sells the
-size (see :func:`plugins.cart.items.is_sellable`) and its stock covers the quantity.
+size (see :func:`plugins.cart.items.is_sellable`) and what others do not hold of its stock
+covers the quantity (:func:`core.orders.reservations.available`).
 ``subtotal`` is the sum of every line, available or not: checkout refuses a cart with an
 unavailable line rather than silently dropping it.
 
@@ -27,13 +28,15 @@ from core.catalog.serialize import product_summaries
 from core.money import format_minor
 from core.orders.checkout_types import CheckoutLine
 from core.orders.pricing import price_lines
+from core.orders.reservations import available_column as units_available
+from core.orders.reservations import user_owner
 from plugins.cart.items import ensure_cart, find_cart, is_sellable
 from plugins.cart.models import CartItem
 
 
-def _item_rows(db, cart_id: int):
+def _item_rows(db, cart_id: int, owner: str):
     return db.execute(
-        select(CartItem, Size, Variant, Product)
+        select(CartItem, Size, Variant, Product, units_available(exclude_owner=owner))
         .join(Size, Size.id == CartItem.size_id)
         .join(Variant, Variant.id == Size.variant_id)
         .join(Product, Product.id == Variant.product_id)
@@ -52,16 +55,16 @@ def cart_answer(db, user_id: int, currency: str, request=None) -> dict:
     ``request`` (default: the current request) gives the pricing hooks their context; without
     one the preview fields are null."""
     cart_id = find_cart(db, user_id) or ensure_cart(db, user_id)
-    rows = _item_rows(db, cart_id)
-    summaries = product_summaries(db, [product for _, _, _, product in rows])
+    rows = _item_rows(db, cart_id, user_owner(user_id))
+    summaries = product_summaries(db, [row[3] for row in rows])
     items, subtotal, count = [], 0, 0
     buyable, details = [], {}
-    for (item, size, variant, product), summary in zip(rows, summaries):
+    for (item, size, variant, product, left), summary in zip(rows, summaries):
         price = unit_price(product, variant)
         line_total = price * item.quantity
         subtotal += line_total
         count += item.quantity
-        available = is_sellable(size, variant, product, product.vendor) and size.stock >= item.quantity
+        available = is_sellable(size, variant, product, product.vendor) and left >= item.quantity
         if available:
             buyable.append(CheckoutLine(size_id=size.id, quantity=item.quantity, source_id=item.id))
             details[size.id] = (size, variant, product, product.vendor)

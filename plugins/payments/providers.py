@@ -72,6 +72,12 @@ class BaseProvider:
                              user_id=record.user_id, lines=list(record.lines),
                              shipping_address=dict(record.shipping_address), **flags)
 
+    def intent_owner(self, request, *, reference):
+        record = self.record(request.db, reference)
+        if record is None:
+            return None
+        return {"user_id": record.user_id, "guest_key": getattr(record, "guest_key", None)}
+
     def attach_order(self, request, *, reference, order_id):
         record = self.record(request.db, reference)
         if record is not None:

@@ -49,7 +49,7 @@ def approved_vendor(request) -> Vendor:
 
 
 def _detail(request, product: Product) -> dict:
-    return product_detail(request.db, product)
+    return product_detail(request.db, product, public=False)
 
 
 @products_svc.get(schema=In(querystring=ProductListQuery), validators=(validate,), permission="vendor")

@@ -185,6 +185,9 @@ ROWS = [
     Row("POST", "/api/orders/create-payment-intent/", signed_in(), body={"shipping_address": ADDRESS}),
     Row("POST", "/api/orders/checkout/", customer_only(), check=_same_order,
         body=lambda w, r: {"payment_intent_id": w.ids["intent"], "shipping_address": ADDRESS}),
+    # The world's intent became its order: its owner is told to cancel the order instead.
+    Row("POST", "/api/orders/payment-intents/{id}/cancel/", customer_only(409),
+        url="/api/orders/payment-intents/{intent}/cancel/", body={}),
     Row("GET", "/api/orders/", signed_in(), check=_sees_order),
     Row("GET", "/api/orders/{id}/", customer_only(manager=OK, admin=OK), url="/api/orders/{order}/"),
     Row("POST", "/api/orders/{id}/cancel/", customer_only(manager=OK, admin=OK), url="/api/orders/{order}/cancel/"),
