@@ -120,6 +120,11 @@ def release(db, reference: str) -> None:
     _delete(db, StockReservation.payment_reference == reference)
 
 
+def release_owner(db, owner: str) -> None:
+    """Delete everything ``owner`` holds (a guest cart merged into an account's)."""
+    _delete(db, StockReservation.owner == owner)
+
+
 def sweep_expired(db) -> int:
     """Delete expired reservations (the worker); returns how many rows went."""
     return _delete(db, StockReservation.expires_at <= utcnow())

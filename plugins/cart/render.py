@@ -29,9 +29,9 @@ from core.money import format_minor
 from core.orders.checkout_types import CheckoutLine
 from core.orders.pricing import price_lines
 from core.orders.reservations import available_column as units_available
-from core.orders.reservations import user_owner
 from plugins.cart.items import ensure_cart, find_cart, is_sellable
 from plugins.cart.models import CartItem
+from plugins.cart.shoppers import as_shopper
 
 
 def _item_rows(db, cart_id: int, owner: str):
@@ -48,14 +48,15 @@ def _item_rows(db, cart_id: int, owner: str):
     ).all()
 
 
-def cart_answer(db, user_id: int, currency: str, request=None) -> dict:
+def cart_answer(db, owner, currency: str, request=None) -> dict:
     """``{id, items, item_count, subtotal, discount, shipping, tax, total, adjustments, currency}``
-    for the user's cart (created if missing).
+    for the shopper's cart (a user id or a :class:`Shopper`; a user's is created if missing).
 
     ``request`` (default: the current request) gives the pricing hooks their context; without
     one the preview fields are null."""
-    cart_id = find_cart(db, user_id) or ensure_cart(db, user_id)
-    rows = _item_rows(db, cart_id, user_owner(user_id))
+    shopper = as_shopper(owner)
+    cart_id = find_cart(db, shopper) or ensure_cart(db, shopper)
+    rows = _item_rows(db, cart_id, shopper.reservation_owner)
     summaries = product_summaries(db, [row[3] for row in rows])
     items, subtotal, count = [], 0, 0
     buyable, details = [], {}
@@ -79,11 +80,11 @@ def cart_answer(db, user_id: int, currency: str, request=None) -> dict:
             "available": available,
         })
     return {"id": cart_id, "items": items, "item_count": count, "subtotal": format_minor(subtotal, currency),
-            **_preview(request or get_current_request(), db, user_id, buyable, details, currency),
+            **_preview(request or get_current_request(), db, shopper.user_id, buyable, details, currency),
             "currency": currency}
 
 
-def _preview(request, db, user_id: int, lines: list[CheckoutLine], details: dict, currency: str) -> dict:
+def _preview(request, db, user_id: int | None, lines: list[CheckoutLine], details: dict, currency: str) -> dict:
     """The checkout's amounts for the available lines, formatted (see the module docstring)."""
     money = lambda amount: format_minor(amount, currency)  # noqa: E731
     if request is None:
@@ -91,7 +92,7 @@ def _preview(request, db, user_id: int, lines: list[CheckoutLine], details: dict
     if not lines:
         return {"discount": money(0), "shipping": money(0), "tax": money(0), "total": money(0), "adjustments": []}
     user = request.user if request.user is not None and request.user.id == user_id else None
-    if user is None:  # called for another user than the caller (not done by Agora itself)
+    if user is None and user_id is not None:  # another user than the caller (not done by Agora itself)
         from core.accounts.models import User
 
         user = db.get(User, user_id)

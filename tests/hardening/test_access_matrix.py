@@ -169,6 +169,8 @@ ROWS = [
     Row("GET", "/api/cart/", signed_in()),
     Row("DELETE", "/api/cart/", signed_in()),
     Row("POST", "/api/cart/add/", signed_in(), body=lambda w, r: {"size_id": w.ids["size_b"], "quantity": 1}),
+    Row("POST", "/api/cart/guest/", everyone(), body={}),
+    Row("POST", "/api/cart/merge/", signed_in(404), body={"token": "not-a-guest-token"}),
     Row("PUT", "/api/cart/update/{item_id}/", customer_only(), url="/api/cart/update/{cart_item}/",
         body={"quantity": 2}),
     Row("DELETE", "/api/cart/remove/{item_id}/", customer_only(), url="/api/cart/remove/{cart_item}/"),
