@@ -167,6 +167,7 @@ CORE_KEYS = [
     # Mail-sending requests (password reset, resend verification) per email / per address per window.
     Key("agora.throttle.mail_per_account", 5, int),
     Key("agora.throttle.mail_per_address", 20, int),
+    Key("agora.throttle.guest_checkouts_per_address", 20, int),  # guest payment intents per window
     Key("agora.db.pool_size", 5, int),
     Key("agora.db.max_overflow", 5, int),
     Key("agora.db.echo", False, as_bool),

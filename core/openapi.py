@@ -375,7 +375,8 @@ def _operation(spec, service, path, method, view, args) -> dict:
 
     derived = {503}
     # An X-Cart-Token is never a 400: unknown or malformed, it is a cart that does not exist (404).
-    has_input = bool(placeholders) or any(h["name"] != CART_TOKEN for h in headers) or body is not None or (schema is not None and any(
+    read_headers = any(h["name"] != CART_TOKEN for h in headers)
+    has_input = bool(placeholders) or read_headers or body is not None or (schema is not None and any(
         part is not None for part in (schema.body, schema.querystring, schema.path)))
     if has_input:
         derived.add(400)

@@ -19,7 +19,13 @@ class Order(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(32), unique=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), index=True)
+    # A guest order (no account) has no user: its ``email`` and the SHA-256 of its
+    # ``order_token`` (shown once, in the checkout answer and the confirmation mail) instead.
+    # Verifying an account with that email adopts it (core.orders.guests).
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), index=True,
+                                                nullable=True)
+    email: Mapped[str | None] = mapped_column(String(254), nullable=True, index=True)
+    order_token_hash: Mapped[str | None] = mapped_column(String(64), nullable=True, unique=True)
     status: Mapped[str] = mapped_column(String(20), index=True)
     currency: Mapped[str] = mapped_column(String(3))
     subtotal: Mapped[int] = mapped_column(Integer)

@@ -79,7 +79,7 @@ def on_authorized(request, provider, intent):
         return
     if find_order(request.db, provider.name, record.reference) is not None:
         return
-    user = request.db.get(User, record.user_id)
+    user = request.db.get(User, record.user_id) if record.user_id is not None else None  # None: a guest
     try:
         authorization = provider.verify(record, intent)
     except PaymentError as exc:

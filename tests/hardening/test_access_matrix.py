@@ -190,6 +190,10 @@ ROWS = [
     # The world's intent became its order: its owner is told to cancel the order instead.
     Row("POST", "/api/orders/payment-intents/{id}/cancel/", customer_only(409),
         url="/api/orders/payment-intents/{intent}/cancel/", body={}),
+    # Guest orders are reached by their token only: an unknown one is a 404 to everybody.
+    Row("GET", "/api/orders/guest/{order_token}/", everyone(404), url="/api/orders/guest/" + "u" * 43 + "/"),
+    Row("POST", "/api/orders/guest/{order_token}/cancel/", everyone(404),
+        url="/api/orders/guest/" + "u" * 43 + "/cancel/", body={}),
     Row("GET", "/api/orders/", signed_in(), check=_sees_order),
     Row("GET", "/api/orders/{id}/", customer_only(manager=OK, admin=OK), url="/api/orders/{order}/"),
     Row("POST", "/api/orders/{id}/cancel/", customer_only(manager=OK, admin=OK), url="/api/orders/{order}/cancel/"),
