@@ -6,7 +6,7 @@ from sqlalchemy import select
 from core.catalog.models import Size
 from core.orders.models import Order, StockReservation
 from core.testing import ADDRESS, sizes_of
-from tests.plugins.cart.conftest import app_with  # noqa: F401  (fixture, used by name)
+from tests.plugins.cart.conftest import app_with  # noqa: F401,F811  (fixture, used by name)
 
 EMAIL = "Guest.Buyer@Example.com"
 
@@ -80,7 +80,7 @@ def test_another_guest_cannot_use_my_intent(testapp, db, make_product):
     assert testapp.post_json(f"/api/orders/payment-intents/{intent}/cancel/", {}, headers=mine).status_int == 200
 
 
-def test_guest_checkout_is_throttled_per_address(app_with, db, make_product):
+def test_guest_checkout_is_throttled_per_address(app_with, db, make_product):  # noqa: F811
     app = app_with(["cart", "payments"], {"agora.throttle.guest_checkouts_per_address": "2"})
     size = sizes_of(db, make_product(stock=10))[0]
     for _ in range(2):
