@@ -138,6 +138,9 @@ def non_negative_int(value: Any) -> int:
 CORE_KEYS = [
     Key("agora.env", "development", lambda v: _choice(v, ("development", "production", "test"))),
     Key("agora.database_url", "sqlite:///var/agora.sqlite", as_database_url, "AGORA_DATABASE_URL", True),
+    # Optional PostgreSQL streaming replica for anonymous catalog reads (core.db › replicas).
+    Key("agora.database_read_url", "", lambda v: "" if v in (None, "") else as_database_url(v),
+        "AGORA_DATABASE_READ_URL", True),
     Key("agora.broker_url", "filesystem://", str, "AGORA_BROKER_URL", True),
     Key("agora.smtp_url", "", str, "AGORA_SMTP_URL", True),
     Key("agora.public_url", "http://127.0.0.1:6543", lambda v: str(v).rstrip("/"), "AGORA_PUBLIC_URL", True),
@@ -153,6 +156,10 @@ CORE_KEYS = [
     Key("agora.checkout.tax_rate", Decimal("0"), as_decimal),
     # Seconds a payment intent holds its units (core.orders.reservations)
     Key("agora.checkout.reservation_ttl", 900, positive_int),
+    # Returns (core/returns): days after shipping/delivery a return may be asked for; whether a
+    # return also gives back its lines' share of the shipping.
+    Key("agora.returns.window_days", 30, non_negative_int),
+    Key("agora.returns.refund_shipping", False, as_bool),
     Key("agora.max_body_size", 1024 * 1024, int),
     Key("agora.verification_ttl", 48 * 3600, int),
     Key("agora.reset_ttl", 3600, int),

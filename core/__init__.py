@@ -51,6 +51,7 @@ def make_app(settings: Settings, pm, loaded, *, dbsession_factory=None):
     config.include("core.accounts")
     config.include("core.catalog")
     config.include("core.orders")
+    config.include("core.returns")
     config.include("core.ops")
     config.include("core.pages")
     include_plugins(config, pm, loaded, settings)  # a plugin's mistake: one line naming it

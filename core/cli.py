@@ -39,7 +39,7 @@ def cmd_create_user(args, settings, pm, loaded):
 
     from core.accounts.models import User
     from core.accounts.passwords import hash_password, password_problems
-    from core.accounts.services import find_user
+    from core.accounts.views import find_user
     from core.db import engine_from_settings
 
     problems = password_problems(args.password, args.email)

@@ -8,6 +8,27 @@ committed when the view answers 2xx/3xx and aborted on any 4xx/5xx, unless the v
 SQLite gets SQLAlchemy's documented ``BEGIN IMMEDIATE`` recipe, so that a transaction that
 will write takes the write lock at its start (``with_for_update`` is a no-op there), plus
 foreign keys and a busy timeout.
+
+Replicas (``agora.database_read_url``)
+--------------------------------------
+``request.read_db`` is the session catalog reads use.  It is a session on the *replica*
+engine when one is configured and the request is an anonymous read (GET/HEAD, no
+``Authorization``, no ``X-Cart-Token``) that has not written through ``request.db``;
+otherwise it is ``request.db`` itself (writes, reads of a request that wrote, signed-in
+callers: all on the primary).  Without a replica an anonymous read still gets a session of
+its own on the primary engine, outside the transaction manager (nothing to commit: one
+``BEGIN``/``ROLLBACK`` and no two-phase bookkeeping).
+
+Read sessions run in one ``REPEATABLE READ READ ONLY`` transaction: every statement of the
+request sees one snapshot.  That is what keeps replica lag from freezing a stale page into
+the per-worker catalog caches (:mod:`core.catalog.version`): a cached value is keyed by the
+catalog version *read in the same snapshot as the rows it is built from*.  A replica that
+lags answers version V with the V rows; the page goes into the cache under V, never under
+the primary's newer V+1, and a request that reads V+1 (the primary, or the replica once it
+has replayed) misses that entry and builds its own.  The danger would be mixing sources —
+the version from the primary and the rows from a replica — which this module never does:
+a request's catalog version and its catalog rows come from the same session.  A lagging
+replica serves pages as old as its lag (what any read replica does), never older than it.
 """
 from __future__ import annotations
 
@@ -127,6 +148,7 @@ def commit_veto(request, response) -> bool:
 
 
 _ENGINE = "agora.engine"
+_READ_ENGINE = "agora.read_engine"
 _SESSION_FACTORY = "agora.dbsession_factory"
 
 
@@ -145,6 +167,53 @@ def engine_of(registry):
     return registry.get(_ENGINE)
 
 
+def read_engine_of(registry):
+    """The engine of anonymous catalog reads (the replica's, else the primary's), or None
+    (SQLite, or sessions handed in by tests: then reads use ``request.db``)."""
+    return registry.get(_READ_ENGINE)
+
+
+@event.listens_for(Session, "after_flush")
+def _mark_flush(session, context):
+    session.info["wrote"] = True
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _mark_write(state):
+    if not state.is_select:
+        state.session.info["wrote"] = True
+
+
+def is_anonymous_read(request) -> bool:
+    return request.method in ("GET", "HEAD") and not request.headers.get("Authorization") and \
+        not request.headers.get("X-Cart-Token")
+
+
+def read_db(request) -> Session:
+    """``request.read_db``: the session of catalog reads (see the module docstring)."""
+    engine = read_engine_of(request.registry)
+    primary = request.__dict__.get("db")
+    if engine is None or not is_anonymous_read(request) or (primary is not None and primary.info.get("wrote")):
+        return request.db
+    session = request.__dict__.get("_agora_read_session")
+    if session is None:
+        session = Session(bind=engine, expire_on_commit=False)
+        request._agora_read_session = session
+        request.add_finished_callback(lambda _request: session.close())
+    return session
+
+
+def _read_engine(settings, primary: Engine) -> Engine | None:
+    """A REPEATABLE READ, read-only view of the replica (or of the primary) for catalog reads."""
+    url = settings["agora.database_read_url"]
+    engine = primary if not url else make_engine(
+        url, pool_size=settings["agora.db.pool_size"], max_overflow=settings["agora.db.max_overflow"],
+        echo=settings["agora.db.echo"])
+    if engine.dialect.name != "postgresql":
+        return None  # SQLite: one file, and BEGIN IMMEDIATE would make every read a writer
+    return engine.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+
+
 def includeme(config):
     """Register ``request.db``.  The session factory can be provided by the caller (tests)."""
     settings = config.registry.settings
@@ -153,6 +222,7 @@ def includeme(config):
         engine = engine_from_settings(settings_of(config.registry))
         factory = sessionmaker(bind=engine, expire_on_commit=False)
         config.registry[_ENGINE] = engine
+        config.registry[_READ_ENGINE] = _read_engine(settings_of(config.registry), engine)
         use_session_factory(config.registry, factory)
     settings["tm.manager_hook"] = "pyramid_tm.explicit_manager"
     settings["tm.commit_veto"] = "core.db.commit_veto"
@@ -163,6 +233,8 @@ def includeme(config):
         return session_for_transaction(session_factory_of(request.registry), request.tm)
 
     config.add_request_method(db, "db", reify=True)
+    # Not reified: a request that writes after a first read turns to the primary from then on.
+    config.add_request_method(read_db, "read_db", property=True)
 
 
 def dialect_insert(db, model):

@@ -200,8 +200,27 @@ def agora_order_cancelled(request, order):
 
 
 @hookspec
-def agora_order_refunded(request, order, amount):
-    """Money was returned for an order (``amount`` in minor units).  In the recording transaction."""
+def agora_order_refunded(request, order, amount, items):
+    """Money was returned for an order (``amount`` in minor units).  In the recording transaction.
+
+    ``items`` is None when the refund is for the order as a whole (a cancellation, a refund made
+    at the provider), or ``[(order_item_id, quantity), ...]``: the units a return gave back, whose
+    share ``amount`` is.  Return ignored."""
+
+
+# --------------------------------------------------------------------------- returns
+@hookspec
+def agora_return_requested(request, return_, order):
+    """A customer asked to return some units of an order (``return_`` is a
+    ``core.returns.models.Return`` with its ``items``; ``order`` the locked order).  In the
+    request's transaction (write outbox rows here).  Return ignored."""
+
+
+@hookspec
+def agora_return_status_changed(request, return_, order, old_status, new_status, note):
+    """A return moved: ``approved`` or ``rejected`` (its vendor or a manager decided; ``note`` is
+    the rejection reason), or ``refunded`` (received, the money returned; ``agora_order_refunded``
+    already ran in the same transaction).  In the transaction that moved it.  Return ignored."""
 
 
 # --------------------------------------------------------------------------- catalog

@@ -2,7 +2,7 @@
 
 
 def includeme(config):
-    from core.accounts.services import SERVICES
+    from core.accounts.views import SERVICES
 
     for service in SERVICES:
         config.add_cornice_service(service)

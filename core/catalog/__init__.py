@@ -2,14 +2,14 @@
 
 Modules: ``models`` (tables), ``summary`` (denormalized product columns), ``serialize``
 (product JSON, used by plugins too), ``queries`` and ``search`` (public product queries,
-full text), ``categories`` (the tree), ``slugs``, ``services`` (public reads),
-``category_admin`` (manager writes), ``demo`` (``agora CONFIG demo-data``).
+full text), ``categories`` (the tree), ``slugs``, ``views`` (public reads),
+``category_views`` (manager writes), ``demo`` (``agora CONFIG demo-data``).
 """
 
 
 def includeme(config):
-    from core.catalog import category_admin  # noqa: F401  (adds the write views to the services)
-    from core.catalog.services import SERVICES
+    from core.catalog import category_views  # noqa: F401  (adds the write views to the services)
+    from core.catalog.views import SERVICES
 
     for service in SERVICES:
         config.add_cornice_service(service)

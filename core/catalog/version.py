@@ -2,12 +2,18 @@
 catalog lists could show, so that list counts and the category tree can be cached per
 worker and still be exact.
 
-The bump happens automatically: a session listener sees products, categories and vendors
-being written (ORM flushes, and ORM ``update``/``delete`` statements such as
-``refresh_products``) and increments the counter in the same transaction.  Stock moves alone
-do not bump it: lists see stock only through ``products.in_stock``, which changes through
-``refresh_products``.  Readers pay one primary-key lookup per request; every worker's cache
-entry for an older version is simply never asked for again.
+The bump happens automatically: a session listener sees products, categories, vendors,
+variants, images and sizes being written (ORM flushes, and ORM ``update``/``delete``
+statements such as ``refresh_products``) and increments the counter in the same transaction.
+Stock moves alone do not bump it (a size whose only changed column is ``stock``, or an ORM
+``update`` of sizes that sets only ``stock``): lists see stock only through
+``products.in_stock``, which changes through ``refresh_products``, and the product detail
+reads its sizes' stock live (:mod:`core.catalog.detail`).  Readers pay one primary-key lookup
+per request; every worker's cache entry for an older version is simply never asked for again.
+
+What a cached value belongs to: the version is read on the *same session* (the same
+connection and, on a replica, the same snapshot) as the rows the value is built from, so a
+value is always stored under the version of the data it holds (see ``core.db`` › replicas).
 """
 from __future__ import annotations
 
@@ -15,12 +21,14 @@ import threading
 from collections import OrderedDict
 
 from sqlalchemy import BigInteger, Integer, event, select, update
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from core.catalog.models import Category, Product, Vendor
+from core.catalog.models import Category, Image, Product, Size, Variant, Vendor
 from core.db import Base
 
-WATCHED = (Product, Category, Vendor)
+WATCHED = (Product, Category, Vendor, Variant, Image, Size)
+LIVE_COLUMNS = {Size: {"stock"}}  # columns that move without a version bump (read live)
 
 
 class CatalogVersion(Base):
@@ -44,15 +52,34 @@ def bump(connection_or_session) -> None:
 # transaction is then keyed by a version nobody will ask for after the second write.
 @event.listens_for(Session, "after_flush")
 def _after_flush(session, context):
-    if any(isinstance(obj, WATCHED) for group in (session.new, session.dirty, session.deleted) for obj in group):
+    if any(isinstance(obj, WATCHED) for group in (session.new, session.deleted) for obj in group) or \
+            any(isinstance(obj, WATCHED) and _shape_changed(obj) for obj in session.dirty):
         bump(session.connection())
+
+
+def _shape_changed(obj) -> bool:
+    """Whether a dirty ``obj`` changed a column other than those read live (a size's stock)."""
+    live = LIVE_COLUMNS.get(type(obj))
+    if not live:
+        return True
+    state = sa_inspect(obj)
+    return any(attr.history.has_changes() for attr in state.attrs if attr.key not in live)
+
+
+def _sets_only_live(state) -> bool:
+    live = LIVE_COLUMNS.get(state.bind_mapper.class_)
+    values = getattr(state.statement, "_values", None)
+    if not live or not values or not state.is_update:
+        return False
+    names = {getattr(key, "key", getattr(key, "name", key)) for key in values}
+    return names <= live
 
 
 @event.listens_for(Session, "do_orm_execute")
 def _on_execute(state):
     if state.is_update or state.is_delete:
         mapper = state.bind_mapper
-        if mapper is not None and issubclass(mapper.class_, WATCHED):
+        if mapper is not None and issubclass(mapper.class_, WATCHED) and not _sets_only_live(state):
             bump(state.session.connection())
 
 
@@ -78,7 +105,7 @@ class VersionedCache:
         return value
 
 
-SIZES = {"pages": 512}  # whole list pages are ~8 KB each; counts and the tree are tiny
+SIZES = {"pages": 512, "details": 4096}  # whole list pages are ~8 KB each; counts and the tree are tiny
 
 
 def cache_of(request, name: str) -> VersionedCache:

@@ -61,5 +61,10 @@ class PaymentProvider(Protocol):
         """Who an intent belongs to, ``{"user_id", "guest_key"}``, without judging its state;
         None for an unknown intent (the cancel service checks ownership with it)."""
 
+    def refund_partial(self, request, *, reference: str, amount: int, idempotency_key: str) -> str | None:
+        """Return ``amount`` (part or all of what was captured) for a return; the provider's
+        refund id, or None when the refund is made offline and only recorded (manual).  The same
+        ``idempotency_key`` never refunds twice.  Raise PaymentError when it is refused."""
+
     def attach_order(self, request, *, reference: str, order_id: int) -> None:
         """Record which order an intent became (in the checkout transaction)."""

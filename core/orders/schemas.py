@@ -107,7 +107,8 @@ class PaymentIntentOut(Schema):
     provider = fields.String(metadata={"description": "the payment provider: manual or stripe"})
 
 
-PAYMENT_STATUSES = ("pending", "authorized", "captured", "capture_failed", "released", "refunded")
+PAYMENT_STATUSES = ("pending", "authorized", "captured", "capture_failed", "released", "partially_refunded",
+                    "refunded")
 FULFILLMENT_STATUSES = ("pending", "shipped", "cancelled")
 
 

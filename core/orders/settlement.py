@@ -74,7 +74,7 @@ def cancel(request, order: Order, note: str, settle: bool = True) -> None:
     if order.payment_status == "authorized":
         release(request, provider, order.payment_reference)
         order.payment_status = "released"
-    elif order.payment_status == "captured":
+    elif order.payment_status in ("captured", "partially_refunded"):
         refund(request, provider, order, order.total - order.amount_refunded)
 
 
@@ -88,12 +88,17 @@ def refund(request, provider, order: Order, amount: int) -> None:
         mark_refunded(request, order, amount, "Refund confirmed by the payment provider.")
 
 
-def mark_refunded(request, order: Order, amount: int, note: str) -> None:
-    """Record money returned (idempotent for the full amount); moves a cancelled order to refunded."""
+def mark_refunded(request, order: Order, amount: int, note: str, items: list[tuple[int, int]] | None = None) -> None:
+    """Record money returned (idempotent for the full amount); moves a cancelled order to refunded.
+
+    ``items`` = ``[(order_item_id, quantity), ...]`` when the refund is for those units (a
+    return); the payment becomes ``partially_refunded`` until everything was refunded."""
     order.amount_refunded = min(order.total, order.amount_refunded + amount)
     if order.amount_refunded >= order.total:
         order.payment_status = "refunded"
-    request.hooks.agora_order_refunded(request=request, order=order, amount=amount)
+    elif order.amount_refunded > 0:
+        order.payment_status = "partially_refunded"
+    request.hooks.agora_order_refunded(request=request, order=order, amount=amount, items=items)
     if order.status == "cancelled" and order.payment_status == "refunded":
         record_status(request.db, order, "refunded", note)
         request.hooks.agora_order_status_changed(request=request, order=order, old_status="cancelled",
@@ -125,5 +130,5 @@ def move(request, order: Order, target: str, note: str) -> None:
     if target == "refunded" and order.amount_refunded < order.total:
         amount = order.total - order.amount_refunded  # an offline refund recorded by the shop
         order.amount_refunded, order.payment_status = order.total, "refunded"
-        hooks.agora_order_refunded(request=request, order=order, amount=amount)
+        hooks.agora_order_refunded(request=request, order=order, amount=amount, items=None)
     hooks.agora_order_status_changed(request=request, order=order, old_status=old, new_status=target, note=note)

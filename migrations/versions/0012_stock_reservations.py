@@ -3,7 +3,7 @@
 See core/orders/reservations.py.
 
 Revision ID: 0012_stock_reservations
-Revises: 0011_catalog_version
+Revises: 0012_returns
 Create Date: 2026-12-01 13:40:00
 """
 import sqlalchemy as sa
@@ -12,7 +12,7 @@ from alembic import op
 import core.db  # noqa: F401  (custom column types)
 
 revision = '0012_stock_reservations'
-down_revision = '0011_catalog_version'
+down_revision = '0012_returns'
 branch_labels = None
 depends_on = None
 

@@ -13,9 +13,9 @@ Merging on sign-in (``merge``, ``POST /api/cart/merge/``) sums quantities, cappe
 availability and the per-size maximum — of Vendure's four strategies the one that never drops
 what the shopper chose (the reasoning is in :mod:`plugins.cart.merge`).
 
-Modules: ``models`` (tables), ``items`` (changing a cart, race-free), ``render`` (the cart
+Modules: ``models`` (tables), ``items`` (changing a cart, race-free), ``serialize`` (the cart
 as JSON, priced from the catalog), ``checkout`` (the hook logic), ``shoppers`` (user or guest),
-``merge``, ``services`` and ``guest_views`` (views).
+``merge``, ``views`` and ``guest_views`` (the services).
 """
 from __future__ import annotations
 
@@ -28,8 +28,8 @@ from plugins.cart import models  # noqa: F401  (registers the tables on Base.met
 from plugins.cart import settings as cart_settings
 from plugins.cart.checkout import checkout_lines, remove_bought, remove_bought_by_guest
 from plugins.cart.guest_views import SERVICES as GUEST_SERVICES
-from plugins.cart.services import SERVICES
 from plugins.cart.shoppers import delete_expired_guest_carts, shopper_of
+from plugins.cart.views import SERVICES
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 

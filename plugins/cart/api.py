@@ -6,7 +6,7 @@ Call these only when ``"cart"`` is in ``settings.plugins`` (its tables exist onl
 from __future__ import annotations
 
 from plugins.cart.items import add_to_cart as _add
-from plugins.cart.render import cart_answer as _answer
+from plugins.cart.serialize import cart_answer as _answer
 from plugins.cart.settings import max_quantity
 
 

@@ -7,8 +7,8 @@ from core.openapi import responds
 from core.validation import In, validate
 from plugins.cart import shoppers
 from plugins.cart.merge import merge_guest_cart
-from plugins.cart.render import cart_answer
 from plugins.cart.schemas import CartMergeIn, CartOut, GuestCartOut
+from plugins.cart.serialize import cart_answer
 from plugins.cart.settings import guest_days, max_quantity
 
 guest_svc = Service("cart_guest", "/api/cart/guest/", description="Start a cart without an account")

@@ -178,6 +178,51 @@ def agora_order_refunded(request, order, amount):
     _mail_customer(request, order, "order_refunded", amount=contexts.money(amount, contexts.currency_of(order)))
 
 
+# --------------------------------------------------------------------------- returns
+# The customer is mailed at the request and at the decision; the refund mail is
+# ``order_refunded`` (``agora_order_refunded``, fired by the receipt).  Each vendor with lines in
+# a new return is mailed about it, with only its own lines.
+def _return_lines(request, order, return_) -> dict:
+    from sqlalchemy import select
+
+    from core.orders.models import OrderItem
+
+    ids = [item.order_item_id for item in return_.items]
+    return {line.id: line for line in request.db.execute(select(OrderItem).where(OrderItem.id.in_(ids))).scalars()}
+
+
+@hookimpl
+def agora_return_requested(request, return_, order):
+    from core.catalog.models import Vendor
+
+    lines = _return_lines(request, order, return_)
+    currency = contexts.currency_of(order)
+    returned = contexts.return_context(return_, lines, currency)
+    _mail_customer(request, order, "return_requested", [lines[i.order_item_id] for i in return_.items],
+                   return_=returned)
+    by_vendor: dict = {}
+    for item in returned["items"]:
+        if item.get("vendor_id") is not None:
+            by_vendor.setdefault(item["vendor_id"], []).append(item)
+    for vendor_id, items in by_vendor.items():
+        vendor = request.db.get(Vendor, vendor_id)
+        owner = _vendor_owner(request, vendor) if vendor is not None else None
+        if owner is None:
+            continue
+        send_later(request, "vendor_new_return", owner.email, {
+            **contexts.person(owner), "vendor_name": vendor.name,
+            "order": contexts.vendor_order_context(order, []), "return_": {**returned, "items": items}})
+
+
+@hookimpl
+def agora_return_status_changed(request, return_, order, new_status, note):
+    if new_status not in ("approved", "rejected"):
+        return  # refunded: the order_refunded mail of agora_order_refunded says it
+    lines = _return_lines(request, order, return_)
+    _mail_customer(request, order, f"return_{new_status}", [lines[i.order_item_id] for i in return_.items],
+                   return_=contexts.return_context(return_, lines, contexts.currency_of(order)), reason=note or "")
+
+
 @hookimpl(optionalhook=True)  # a payouts hook: runs only when that plugin is enabled
 def agora_payout_paid(request, db, settings, payout, vendor):
     """The "payout sent" mail to the vendor's owner.  From a request it is published after that

@@ -97,3 +97,15 @@ def lines_by_vendor(lines) -> dict:
         if vendor_id is not None:
             out.setdefault(vendor_id, []).append(item)
     return out
+
+
+def return_context(return_, lines: dict, currency: str) -> dict:
+    """A return as its mails see it: ``lines`` maps order item ids to the order's lines."""
+    items = []
+    for item in getattr(return_, "items", None) or []:
+        line = lines.get(item.order_item_id)
+        items.append({**(item_context(line, currency) if line is not None else {}),
+                      "quantity": int(item.quantity), "reason": str(item.reason or ""),
+                      "amount": money(item.amount, currency)})
+    return {"id": return_.id, "items": items, "note": str(getattr(return_, "note", "") or ""),
+            "refund_amount": money(getattr(return_, "refund_amount", 0), currency)}

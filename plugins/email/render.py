@@ -18,7 +18,8 @@ from plugins.email.config import EmailConfig
 BUILTIN = Path(__file__).parent / "templates"
 KINDS = ("verify_email", "welcome", "password_reset", "password_changed", "order_confirmation",
          "order_shipped", "order_cancelled", "order_refunded", "vendor_approved", "vendor_rejected",
-         "vendor_new_order", "payout_sent")
+         "vendor_new_order", "payout_sent", "return_requested", "return_approved", "return_rejected",
+         "vendor_new_return")
 
 
 class Renderer:

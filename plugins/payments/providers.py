@@ -127,6 +127,9 @@ class ManualProvider(BaseProvider):
     def refund(self, request, *, reference, amount):
         return False  # made offline; a manager records it by moving the order to refunded
 
+    def refund_partial(self, request, *, reference, amount, idempotency_key):
+        return None  # a return's refund is made offline by the shop; Agora records it
+
 
 class StripeProvider(BaseProvider):
     """Stripe PaymentIntents with manual capture (authorize at checkout, capture after commit)."""
@@ -202,3 +205,11 @@ class StripeProvider(BaseProvider):
         refund = self._call("refund the payment", self.client.v1.refunds.create,
                             params={"payment_intent": reference, "amount": amount})
         return refund.status == "succeeded"
+
+    def refund_partial(self, request, *, reference, amount, idempotency_key):
+        """A Refund of ``amount`` on the PaymentIntent; the key makes a retry return the first one."""
+        refund = self._call("refund the payment", self.client.v1.refunds.create,
+                            params={"payment_intent": reference, "amount": amount,
+                                    "metadata": {"agora_refund_key": idempotency_key}},
+                            options={"idempotency_key": idempotency_key})
+        return refund.id

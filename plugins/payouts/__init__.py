@@ -81,9 +81,10 @@ def agora_order_cancelled(request, order):
 
 
 @hookimpl
-def agora_order_refunded(request, order, amount):
-    """Money returned: each vendor gives back its share (all of it for a full refund)."""
-    refund_order(request.db, order, amount=amount)
+def agora_order_refunded(request, order, amount, items):
+    """Money returned: each vendor gives back its share (all of it for a full refund); for a
+    return (``items``), exactly the share of the returned units of its lines."""
+    refund_order(request.db, order, items=items, amount=amount)
 
 
 @hookimpl

@@ -43,9 +43,9 @@ def agora_body_limits(settings):
 
 @hookimpl
 def agora_includeme(config, settings):
-    from plugins.vendors import order_services, product_services, services
+    from plugins.vendors import order_views, product_views, views
 
-    for service in services.SERVICES + product_services.SERVICES + order_services.SERVICES:
+    for service in views.SERVICES + product_views.SERVICES + order_views.SERVICES:
         config.add_cornice_service(service)
     media_url = settings["agora.media_url"]
     if media_url.startswith("/"):  # an absolute URL (CDN, bucket) is served elsewhere

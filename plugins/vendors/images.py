@@ -29,8 +29,11 @@ from pathlib import Path
 
 from PIL import Image as PILImage
 from PIL import UnidentifiedImageError
+from sqlalchemy import func, select
 
-from core.errors import AgoraError
+from core.catalog.models import Image, Variant
+from core.catalog.summary import refresh_products
+from core.errors import AgoraError, not_found
 
 FORMATS = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp"}
 MAX_PIXELS = 50_000_000
@@ -111,3 +114,22 @@ def _remove_if_committed(committed: bool, media_dir: str, names: list[str]) -> N
 
 def public_url(media_url: str, name: str) -> str:
     return media_url.rstrip("/") + "/" + name
+
+
+def add_image(db, variant: Variant, url: str, alt: str, file_name: str) -> Image:
+    """A new image at the end of the variant's images; the product summary is refreshed."""
+    position = db.scalar(select(func.coalesce(func.max(Image.position) + 1, 0)).where(Image.variant_id == variant.id))
+    image = Image(variant_id=variant.id, url=url, alt=alt, position=position, file_name=file_name)
+    db.add(image)
+    refresh_products(db, [variant.product_id])
+    return image
+
+
+def remove_image(db, variant: Variant, image_id: int) -> Image:
+    """Delete one of the variant's images (404 for any other); the product summary is refreshed."""
+    image = db.get(Image, image_id)
+    if image is None or image.variant_id != variant.id:
+        raise not_found("No such image of this variant.", name="image_id")
+    db.delete(image)
+    refresh_products(db, [variant.product_id])
+    return image

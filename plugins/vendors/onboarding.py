@@ -12,14 +12,14 @@ These functions take the session and values, not the request; the services fire 
 """
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from core.accounts.models import User
 from core.catalog.models import Vendor
 from core.catalog.serialize import vendor_json  # noqa: F401  (the vendor's JSON lives in core: webhooks send it too)
 from core.catalog.slugs import unique_slug
 from core.db import utcnow
-from core.errors import AgoraError
+from core.errors import AgoraError, not_found
 
 # action → (statuses it may start from, status it leads to)
 TRANSITIONS = {
@@ -62,3 +62,35 @@ def decide(db, vendor: Vendor, action: str, reason: str = "") -> Vendor:
         user.role = "customer"
     db.flush()
     return vendor
+
+
+def vendor_by_id(db, vendor_id: int) -> Vendor:
+    vendor = db.get(Vendor, vendor_id)
+    if vendor is None:
+        raise not_found("No such vendor.", name="id")
+    return vendor
+
+
+def _listed(status: str | None):
+    query = select(Vendor)
+    return query.where(Vendor.status == status) if status else query
+
+
+def count_vendors(db, status: str | None) -> int:
+    return db.scalar(select(func.count()).select_from(_listed(status).subquery()))
+
+
+def page_of_vendors(db, status: str | None, offset: int, limit: int) -> list[Vendor]:
+    """Vendors and applications, oldest first, optionally of one status."""
+    return db.execute(_listed(status).order_by(Vendor.created_at, Vendor.id).offset(offset).limit(limit)).scalars().all()
+
+
+def announce_decision(request, vendor: Vendor, action: str, reason: str) -> None:
+    """Fire the decision's hook in its transaction (``request`` is the hooks' context by contract)."""
+    hooks = request.hooks
+    if action == "approve":
+        hooks.agora_vendor_approved(request=request, vendor=vendor)
+    elif action == "reject":
+        hooks.agora_vendor_rejected(request=request, vendor=vendor, reason=reason)
+    else:
+        hooks.agora_vendor_suspended(request=request, vendor=vendor, reason=reason)

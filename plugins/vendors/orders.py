@@ -23,7 +23,6 @@ from core.errors import AgoraError, not_found
 from core.money import format_minor
 from core.orders.api import record_status
 from core.orders.models import Order, OrderItem
-from core.orders.schemas import FULFILLMENT_STATUSES  # noqa: F401  (one list, used by the services)
 from core.orders.states import check_transition
 
 SHIPPABLE_ORDER_STATUSES = ("paid", "processing")
@@ -153,3 +152,17 @@ def ship(db, vendor: Vendor, order_id: int, tracking_number: str | None, carrier
         record_status(db, order, "shipped", note)
     db.flush()
     return Shipment(order=order, lines=pending, vendor_lines=mine, old_status=old, order_shipped=done, note=note)
+
+
+def announce_shipment(request, vendor: Vendor, shipment: Shipment, tracking_number: str | None,
+                      carrier: str | None) -> None:
+    """Fire ``agora_order_shipped`` and, when the order moved, ``agora_order_status_changed``.
+
+    In the shipping transaction; ``request`` is the context the hooks take by contract (as in
+    :mod:`core.orders.settlement`), nothing else of it is read here."""
+    hooks = request.hooks
+    hooks.agora_order_shipped(request=request, order=shipment.order, vendor=vendor, lines=shipment.lines,
+                              tracking_number=tracking_number, carrier=carrier)
+    if shipment.order_shipped:
+        hooks.agora_order_status_changed(request=request, order=shipment.order, old_status=shipment.old_status,
+                                         new_status="shipped", note=shipment.note)

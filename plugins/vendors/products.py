@@ -17,9 +17,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from core.catalog.models import Category, Image, Product, Size, Variant, Vendor
+from core.catalog.serialize import product_summaries
 from core.catalog.slugs import slugify, unique_slug
 from core.catalog.summary import refresh_products
 from core.errors import AgoraError, not_found
@@ -47,6 +48,29 @@ def owned_product(db, vendor: Vendor, product_id: int) -> Product:
     if product is None or product.vendor_id != vendor.id:
         raise not_found("No such product among yours.", name="id")
     return product
+
+
+def owned_variant(db, product: Product, variant_id: int) -> Variant:
+    """The variant of ``product`` with that id; 404 for any other (another product's included)."""
+    variant = db.get(Variant, variant_id)
+    if variant is None or variant.product_id != product.id:
+        raise not_found("No such variant in this product.", name="variant_id")
+    return variant
+
+
+def count_products(db, vendor_id: int) -> int:
+    return db.scalar(select(func.count()).select_from(Product).where(Product.vendor_id == vendor_id))
+
+
+def page_of_products(db, vendor_id: int, offset: int, limit: int) -> list[Product]:
+    """The vendor's products, newest first (active or not)."""
+    return db.execute(select(Product).where(Product.vendor_id == vendor_id)
+                      .order_by(Product.created_at.desc(), Product.id.desc()).offset(offset).limit(limit)).scalars().all()
+
+
+def summaries_json(db, rows: list[Product]) -> list[dict]:
+    """The catalog's product summaries plus ``is_active`` (a vendor sees its inactive products)."""
+    return [dict(summary, is_active=row.is_active) for summary, row in zip(product_summaries(db, rows), rows)]
 
 
 def create_product(db, vendor: Vendor, data: dict, currency: str) -> Product:

@@ -11,12 +11,13 @@ created and must be complete; an entry with ``id`` updates that row and may leav
 """
 from __future__ import annotations
 
-from marshmallow import ValidationError, fields, validates_schema
+from marshmallow import Schema, ValidationError, fields, validates_schema
 from marshmallow import validate as mm
 
 from core.catalog.models import VENDOR_STATUSES
 from core.catalog.schemas import ProductDetailOut, ProductSummaryOut
 from core.catalog.slugs import is_valid_slug
+from core.orders.schemas import FULFILLMENT_STATUSES, OrderItemOut
 from core.pagination import PageQuery
 from core.validation import MAX_ID, Amount, BaseSchema, Id, StrictInteger, TrimmedString
 
@@ -165,3 +166,52 @@ class VendorProductSummaryOut(ProductSummaryOut):
 
 
 VendorProductOut = ProductDetailOut  # the public detail already carries ``is_active``
+
+
+# ------------------------------------------------------------------ vendor orders
+class VendorOrderListQuery(PageQuery):
+    status = fields.String(validate=mm.OneOf(FULFILLMENT_STATUSES), metadata={
+        "description": "Only lines (and orders holding lines) in this fulfilment status"})
+
+
+class VendorOrderPath(BaseSchema):
+    order_id = Id(required=True, metadata={"description": "The order id"})
+
+
+class ShipIn(BaseSchema):
+    tracking_number = TrimmedString(allow_none=True, validate=mm.Length(max=120))
+    carrier = TrimmedString(allow_none=True, validate=mm.Length(max=60))
+
+
+class VendorOrderLineOut(OrderItemOut):
+    """The customer's order line, as a vendor sees its own (no vendor field: it is the caller)."""
+
+    # Added by other plugins through agora_vendor_order_lines (the payouts plugin, on paid lines).
+    commission = fields.String(
+        metadata={"description": "the platform's commission (paid lines; payouts plugin)", "optional": True})
+    vendor_net = fields.String(metadata={"description": "what the vendor earns (paid lines; payouts plugin)", "optional": True})
+    commission_rate = fields.String(metadata={"description": "the rate snapshotted when paid (payouts plugin)", "optional": True})
+
+    class Meta:
+        exclude = ("vendor",)
+
+
+class ShipToOut(Schema):
+    name = fields.String()
+    line1 = fields.String()
+    line2 = fields.String()
+    city = fields.String()
+    state = fields.String()
+    postal_code = fields.String()
+    country = fields.String()
+
+
+class VendorOrderOut(Schema):
+    order_id = fields.Integer()
+    number = fields.String()
+    status = fields.String()
+    created_at = fields.DateTime()
+    currency = fields.String()
+    shipping_address = fields.Nested(ShipToOut)
+    lines = fields.List(fields.Nested(VendorOrderLineOut))
+    vendor_total = fields.String()

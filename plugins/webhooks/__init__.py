@@ -98,6 +98,24 @@ def agora_order_refunded(request, order):
     _order(request, "order.refunded", order)
 
 
+# --------------------------------------------------------------------------- returns
+def _return(request, event_type, return_) -> None:
+    from core.returns.serialize import return_data
+
+    emit(request.db, event_type, lambda: return_data(request.db, return_))
+
+
+@hookimpl
+def agora_return_requested(request, return_):
+    _return(request, "return.requested", return_)
+
+
+@hookimpl
+def agora_return_status_changed(request, return_, new_status):
+    if new_status == "refunded":
+        _return(request, "return.refunded", return_)
+
+
 # --------------------------------------------------------------------------- vendors and products
 @hookimpl(optionalhook=True)  # a vendors hook: only while that plugin is enabled
 def agora_vendor_applied(request, vendor):

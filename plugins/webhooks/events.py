@@ -8,8 +8,8 @@ serialized then).  ``data`` is the object as the API shows it at that moment of 
 transaction: an order as ``GET /api/orders/{id}/`` shows it, a vendor as the vendor services
 show it, a product as ``GET /api/vendor/products/{id}/`` shows it.
 
-``payout.*`` and ``return.*`` are part of the contract (docs/api.md) and can be subscribed to
-already; they are emitted once the payouts plugin and core's returns land and fire their hooks.
+``return.requested`` and ``return.refunded`` carry the return as ``GET /api/returns/{id}/`` shows
+it; ``payout.*`` the payout as the payouts services show it.
 """
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ ORDER_EVENTS = ("order.placed", "order.paid", "order.status_changed", "order.shi
                 "order.refunded")
 VENDOR_EVENTS = ("vendor.applied", "vendor.approved", "vendor.suspended")
 PRODUCT_EVENTS = ("product.created", "product.updated")
-RETURN_EVENTS = ("return.requested", "return.refunded")  # emitted once core's returns land
+RETURN_EVENTS = ("return.requested", "return.refunded")
 PAYOUT_EVENTS = ("payout.created", "payout.paid", "payout.failed")  # emitted once the payouts plugin lands
 PING = "ping"  # sent to one endpoint on request; not subscribable
 SUBSCRIBABLE = ORDER_EVENTS + RETURN_EVENTS + VENDOR_EVENTS + PAYOUT_EVENTS + PRODUCT_EVENTS

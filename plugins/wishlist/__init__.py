@@ -12,8 +12,8 @@ like any unknown path.  :mod:`plugins.wishlist.move` is imported only in that ca
 moves through the cart's public :mod:`plugins.cart.api` (``add_to_cart``,
 ``cart_answer``), so the cart's rules (stock, maximum, sold or not) apply unchanged.
 
-Modules: ``models`` (table), ``entries`` (changes, race-free), ``render`` (JSON),
-``services`` (views), ``move`` (move-to-cart).
+Modules: ``models`` (table), ``entries`` (changes, race-free), ``serialize`` (JSON),
+``views`` (the services), ``move`` (move-to-cart).
 """
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from pathlib import Path
 from core.hooks import hookimpl
 from plugins.wishlist import models  # noqa: F401  (registers the table on Base.metadata)
 from plugins.wishlist import settings as wishlist_settings
-from plugins.wishlist.services import SERVICES
+from plugins.wishlist.views import SERVICES
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 

@@ -1,14 +1,16 @@
-"""Catalog-scale benchmark: 100 000 products on PostgreSQL behind `gunicorn --paste production.ini`.
+"""Catalog-scale benchmark under the operating contract (issue 20).
 
-    python -m tests.bench.catalog_bench [--products 100000] [--duration 10] [--connections 10]
+    python -m tests.bench.catalog_bench [--products 100000] [--duration 15] [--connections 16]
 
 1. Creates (or reuses) the database ``agora_bench`` and loads the demo catalog once.
-2. Counts SQL statements per request in-process, and saves ``EXPLAIN ANALYZE`` of every
-   statement of each request to ``var/bench/explain.txt``.
-3. Starts gunicorn with 2 workers on loopback and drives each request with wrk
-   (``--latency``), printing req/s, p50, p99 and errors, next to a reference view that
-   answers a constant JSON body of the same size through the same stack.
-4. Prints the RSS of the web workers and of a mail worker (``agora … worker``).
+2. Counts SQL statements per request in-process (cold/warm: caches empty, then filled), and
+   saves ``EXPLAIN ANALYZE`` of every statement of each request to ``var/bench/explain.txt``.
+3. Starts what production runs (:func:`tests.bench.harness.operating_contract`: RabbitMQ on a
+   private vhost, SMTP, localstripe, a mail worker, every first-party plugin), then the floor
+   (a bare Pyramid view, :mod:`tests.bench.floor`, body the size of the first list page) and
+   ``gunicorn --paste production.ini -w 2``, each driven by wrk (1 thread, ``--latency``).
+4. Prints the table (req/s, share of the floor, p99, statements) and the RSS of the web
+   workers and of the mail worker.
 """
 from __future__ import annotations
 
@@ -106,10 +108,9 @@ def in_process(url: str, cases: list[tuple[str, str, dict]]) -> dict[str, str]:
     """Statement counts per request ("cold/warm": caches empty, then filled) and EXPLAIN
     ANALYZE of each statement of the cold request, in-process."""
     from core import load, make_app
-    from core.testing import ini_for
+    from core.testing import first_party_plugins, ini_for
 
-    settings, pm, loaded = load(ini_for(url, ["vendors", "cart", "wishlist", "payments"],
-                                        {"agora.jwt_secret": JWT_SECRET}), environ={})
+    settings, pm, loaded = load(ini_for(url, first_party_plugins(), {"agora.jwt_secret": JWT_SECRET}), environ={})
     app = make_app(settings, pm, loaded)
     engine = engine_of(app.registry)
     captured: list[tuple[str, object]] = []
@@ -140,8 +141,11 @@ def in_process(url: str, cases: list[tuple[str, str, dict]]) -> dict[str, str]:
     return counts
 
 
-def wrk(port: int, path: str, headers: dict, duration: int, connections: int) -> dict:
-    args = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", "--timeout", "5s"]
+def wrk(port: int, path: str, headers: dict, duration: int, connections: int, script: Path | None = None) -> dict:
+    """wrk with one thread (the issue's setting), ``connections`` connections, ``--latency``."""
+    args = ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency", "--timeout", "5s"]
+    if script is not None:
+        args += ["-s", str(script)]
     for key, value in headers.items():
         args += ["-H", f"{key}: {value}"]
     out = subprocess.run(args + [f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True).stdout
@@ -170,75 +174,111 @@ def worker_children(master: int) -> list[int]:
     return [int(pid) for pid in out.split()]
 
 
-def mail_worker_rss(url: str) -> float:
-    env = {**os.environ, **env_for(url),
-           "AGORA_BROKER_URL": "redis://127.0.0.1:6379/15", "AGORA_SMTP_URL": "smtp://127.0.0.1:2525"}
-    proc = subprocess.Popen([str(Path(sys.executable).parent / "agora"), str(ROOT / "production.ini"), "worker"],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    time.sleep(8)
-    rss = rss_mb(proc.pid)
-    proc.terminate()
-    proc.wait(timeout=30)
-    return rss
+def slugs(url: str, n: int) -> list[str]:
+    from core.catalog.models import Product
+
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.connect() as conn:
+        found = conn.execute(select(Product.slug).where(Product.is_active).order_by(func.random()).limit(n)).scalars()
+        found = list(found)
+    engine.dispose()
+    return found
+
+
+def rotating_script(name: str, paths: list[str]) -> Path:
+    """A wrk Lua script that requests ``paths`` in turn (the -H headers are kept)."""
+    OUT.mkdir(parents=True, exist_ok=True)
+    script = OUT / f"{name}.lua"
+    quoted = ", ".join(json.dumps(p) for p in paths)
+    script.write_text(f"paths = {{{quoted}}}\ni = 0\nrequest = function()\n  i = i % #paths + 1\n"
+                      f"  return wrk.format(\"GET\", paths[i])\nend\n")
+    return script
+
+
+def run(products: int, duration: int, connections: int) -> dict:
+    """The catalog table under the operating contract; returns it as a dict."""
+    from tests.bench.harness import operating_contract
+
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is needed (Debian package wrk): apt-get install -y wrk")
+    url = database("agora_bench", keep=True)
+    loaded_in = ensure_catalog(url, products)
+    loaded_note = f"{products} products loaded in {loaded_in:.0f} s" if loaded_in is not None else None
+    print(f"demo-data: {loaded_note or f'reused {products} products'}")
+    t = sample_targets(url)
+    from core import load, make_app
+    from core.testing import first_party_plugins, ini_for
+
+    plugins = first_party_plugins()
+    settings, pm, loaded = load(ini_for(url, plugins, {"agora.jwt_secret": JWT_SECRET}), environ={})
+    app = make_app(settings, pm, loaded)
+    cart_headers = cart_user(app, url)
+    first = webtest.TestApp(app).get("/api/products/").json
+    last_page = max(1, -(-first["count"] // max(1, len(first["results"]))))
+    page = min(50, last_page)  # page 50 of 100 000 products; the last one of a smoke run's few
+    engine_of(app.registry).dispose()
+    detail_slugs = slugs(url, 500)
+    cases = [
+        ("product list, first page", "/api/products/", {}),
+        (f"list, page {page}", f"/api/products/?page={page}", {}),
+        ("list, category + ordering=price", f"/api/products/?category={t['category']}&ordering=price", {}),
+        ("list, search", f"/api/products/?search={t['word']}", {}),
+        ("list, min_price + in_stock", "/api/products/?min_price=20&in_stock=true", {}),
+        (f"product detail ({len(detail_slugs)} slugs)", f"/api/products/{detail_slugs[0]}/", {}),
+        ("categories", "/api/categories/", {}),
+        ("cart, 10 items", "/api/cart/", cart_headers),
+        ("health", "/api/health/", {}),
+    ]
+    scripts = {cases[5][0]: rotating_script("detail", [f"/api/products/{s}/" for s in detail_slugs])}
+    counts = in_process(url, cases)
+    first_page = len(webtest.TestApp(make_app(settings, pm, loaded)).get("/api/products/").body)
+    rows = []
+    with operating_contract(url) as (env, info):
+        floor_env = {**env, "AGORA_BENCH_FLOOR_BYTES": str(first_page)}
+        with gunicorn(floor_env, app="tests.bench.floor:app") as (port, _):
+            wrk(port, "/api/products/", {}, 2, connections)  # warm up
+            floor = wrk(port, "/api/products/", {}, duration, connections)
+        with gunicorn(env) as (port, proc):
+            for label, path, headers in cases:
+                wrk(port, path, headers, 2, connections, scripts.get(label))  # warm both workers' caches
+                rows.append({"request": label, "path": path, "statements": counts[label],
+                             **wrk(port, path, headers, duration, connections, scripts.get(label))})
+            web_rss = [rss_mb(pid) for pid in worker_children(proc.pid)]
+        worker_rss = rss_mb(info["worker"].pid)
+        broker = info["broker_url"].rsplit("@", 1)[-1]
+    for row in rows:
+        row["share"] = row["rps"] / floor["rps"] if floor["rps"] else 0.0
+    return {"products": products, "duration_s": duration, "connections": connections, "threads": 1,
+            "broker": broker, "floor": {"request": f"floor (bare Pyramid, {first_page / 1000:.1f} KB)", **floor},
+            "rows": rows, "web_worker_rss_mb": web_rss, "mail_worker_rss_mb": worker_rss}
+
+
+def print_table(result: dict) -> None:
+    print(f"\n{result['products']} products, gunicorn --paste production.ini -w 2, PostgreSQL, RabbitMQ "
+          f"({result['broker']}), SMTP, localstripe, every first-party plugin, a mail worker; "
+          f"wrk -t1 -c{result['connections']} -d{result['duration_s']}s")
+    print("| request | req/s | share of the floor | p99 ms | statements (cold/warm) | errors |")
+    print("|---|---|---|---|---|---|")
+    floor = result["floor"]
+    print(f"| {floor['request']} | {floor['rps']:.0f} | 100 % | {floor['p99']:.1f} | 0 | {floor['errors']} |")
+    for r in result["rows"]:
+        print(f"| {r['request']} | {r['rps']:.0f} | {r['share'] * 100:.0f} % | {r['p99']:.1f} | {r['statements']} "
+              f"| {r['errors']} |")
+    print(f"web worker RSS: {', '.join(f'{v:.0f} MB' for v in result['web_worker_rss_mb'])}; "
+          f"mail/webhook worker RSS: {result['mail_worker_rss_mb']:.0f} MB")
+    print(f"EXPLAIN ANALYZE of every statement: {OUT / 'explain.txt'}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--products", type=int, default=100_000)
-    parser.add_argument("--duration", type=int, default=10)
-    parser.add_argument("--connections", type=int, default=10)
+    parser.add_argument("--duration", type=int, default=15)
+    parser.add_argument("--connections", type=int, default=16)
     args = parser.parse_args()
-    if not shutil.which("wrk"):
-        raise SystemExit("wrk is needed (Debian package wrk): apt-get install -y wrk")
-    url = database("agora_bench", keep=True)
-    loaded_in = ensure_catalog(url, args.products)
-    loaded = f"{args.products} products loaded in {loaded_in:.0f} s" if loaded_in is not None else None
-    print(f"demo-data: {loaded or f'reused {args.products} products'}")
-    t = sample_targets(url)
-    from core import load, make_app
-    from core.testing import ini_for
-
-    # The same JWT secret as the gunicorn workers, so the cart user's token is valid there.
-    settings, pm, loaded = load(ini_for(url, ["vendors", "cart", "wishlist", "payments"],
-                                        {"agora.jwt_secret": JWT_SECRET}), environ={})
-    app = make_app(settings, pm, loaded)
-    cart_headers = cart_user(app, url)
-    engine_of(app.registry).dispose()
-    cases = [
-        ("products: first page", "/api/products/", {}),
-        ("products: page 50", "/api/products/?page=50", {}),
-        ("products: category + ordering=price", f"/api/products/?category={t['category']}&ordering=price", {}),
-        ("products: search", f"/api/products/?search={t['word']}", {}),
-        ("products: min_price + in_stock", "/api/products/?min_price=20&in_stock=true", {}),
-        ("product detail", f"/api/products/{t['slug']}/", {}),
-        ("categories", "/api/categories/", {}),
-        ("cart (10 items)", "/api/cart/", cart_headers),
-    ]
-    counts = in_process(url, cases)
-    first_page = len(webtest.TestApp(make_app(settings, pm, loaded)).get("/api/products/").body)
-    env = {**env_for(url), "AGORA_PAYMENTS_PROVIDER": "manual", "AGORA_BENCH_REFERENCE_BYTES": str(first_page)}
-    rows = []
-    with gunicorn(env) as (port, proc):
-        wrk(port, "/api/_bench/reference/", {}, 2, args.connections)  # warm both workers up
-        reference = wrk(port, "/api/_bench/reference/", {}, args.duration, args.connections)
-        for label, path, headers in cases:
-            rows.append((label, wrk(port, path, headers, args.duration, args.connections), counts[label]))
-        web_rss = [rss_mb(pid) for pid in worker_children(proc.pid)]
-    mail_rss = mail_worker_rss(url)
-    print(f"\n{args.products} products, gunicorn --paste production.ini, 2 workers, wrk -t2 -c{args.connections} "
-          f"-d{args.duration}s")
-    print(f"{'request':<38} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'SQL':>5} {'vs ref':>7}")
-    print(f"{'reference view (' + str(first_page) + ' bytes)':<38} {reference['rps']:>8.0f} {reference['p50']:>8.1f} "
-          f"{reference['p99']:>8.1f} {reference['errors']:>7} {'0':>5} {'100%':>7}")
-    for label, r, sql in rows:
-        print(f"{label:<38} {r['rps']:>8.0f} {r['p50']:>8.1f} {r['p99']:>8.1f} {r['errors']:>7} {sql:>5} "
-              f"{r['rps'] / reference['rps'] * 100:>6.0f}%")
-    print(f"web worker RSS: {', '.join(f'{v:.0f} MB' for v in web_rss)}; mail worker RSS: {mail_rss:.0f} MB")
-    print("SQL = statements per request, cold/warm (list pages, counts and the tree are cached per "
-          "worker under the catalog version)")
-    print(f"EXPLAIN ANALYZE of every statement: {OUT / 'explain.txt'}")
-    (OUT / "catalog.json").write_text(json.dumps({"reference": reference, "rows": rows, "web_rss": web_rss,
-                                                  "mail_rss": mail_rss}, indent=2))
+    result = run(args.products, args.duration, args.connections)
+    print_table(result)
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "catalog.json").write_text(json.dumps(result, indent=2))
 
 
 if __name__ == "__main__":

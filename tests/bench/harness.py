@@ -1,9 +1,12 @@
-"""Shared pieces of the benchmarks: a scratch PostgreSQL database, a gunicorn server, HTTP calls."""
+"""Shared pieces of the benchmarks: a scratch PostgreSQL database, gunicorn servers, HTTP calls,
+and the operating contract (:func:`operating_contract`): RabbitMQ on a private vhost, an SMTP
+server, localstripe and a mail worker, as production runs them."""
 from __future__ import annotations
 
 import http.client
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -65,10 +68,12 @@ def agora(*args: str, env: dict) -> None:
 
 
 @contextmanager
-def gunicorn(env: dict, workers: int = 2, threads: int = 1):
-    """``gunicorn --paste production.ini`` on a free loopback port; yields the port."""
+def gunicorn(env: dict, workers: int = 2, threads: int = 1, app: str | None = None, ready: str = "/api/health/"):
+    """``gunicorn --paste production.ini`` (or the WSGI ``app`` "module:callable") on a free
+    loopback port; yields ``(port, process)``."""
     port = free_port()
-    cmd = [str(Path(sys.executable).parent / "gunicorn"), "--paste", str(ROOT / "production.ini"),
+    target = ["--paste", str(ROOT / "production.ini")] if app is None else [app]
+    cmd = [str(Path(sys.executable).parent / "gunicorn"), *target,
            "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--threads", str(threads),
            "--log-level", "warning"]
     if threads > 1:
@@ -79,11 +84,26 @@ def gunicorn(env: dict, workers: int = 2, threads: int = 1):
     proc = subprocess.Popen(cmd, env={**os.environ, **env}, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     try:
         wait_for_port(port)
+        wait_for_answer(port, "/api/products/" if app else ready)  # a worker has booted, not just the master
         yield port, proc
     finally:
         proc.terminate()
         proc.wait(timeout=30)
         log.close()
+
+
+def wait_for_answer(port: int, path: str, timeout: float = 60) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request("GET", path)
+            if conn.getresponse().status < 500:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"nothing answers GET {path} on {port}")
 
 
 class Client:
@@ -114,3 +134,86 @@ def env_for(url: str, plugins: str = ALL_PLUGINS, **extra: str) -> dict:
 
 def run_id() -> str:
     return uuid.uuid4().hex[:8]
+
+
+@contextmanager
+def rabbitmq_vhost(prefix: str = "agora-bench"):
+    """A private RabbitMQ vhost (``rabbitmqctl``; guest may use it), deleted afterwards; yields
+    its ``amqp://`` URL.  Without rabbitmqctl (RabbitMQ on another host) the URL of
+    ``AGORA_BENCH_BROKER_URL`` is used as it is."""
+    ctl = shutil.which("rabbitmqctl")
+    if ctl is None or "AGORA_BENCH_BROKER_URL" in os.environ:
+        yield BROKER_URL
+        return
+    vhost = f"{prefix}-{run_id()}"
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "check": True}
+    subprocess.run([ctl, "add_vhost", vhost], **quiet)
+    try:
+        subprocess.run([ctl, "set_permissions", "-p", vhost, "guest", ".*", ".*", ".*"], **quiet)
+        yield f"amqp://guest:guest@127.0.0.1:5672/{vhost}"
+    finally:
+        subprocess.run([ctl, "delete_vhost", vhost], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+class _MailSink:
+    def __init__(self):
+        self.received = 0
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+        self.received += 1
+        return "250 OK"
+
+
+@contextmanager
+def smtp_server():
+    """An aiosmtpd SMTP server on a free port that accepts and counts every message."""
+    from aiosmtpd.controller import Controller
+
+    sink = _MailSink()
+    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        yield f"smtp://127.0.0.1:{controller.port}", sink
+    finally:
+        controller.stop()
+
+
+@contextmanager
+def mail_worker(env: dict):
+    """``agora production.ini worker`` (mail and webhook deliveries), stopped afterwards."""
+    log_dir = ROOT / "var" / "bench"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    log = open(log_dir / "worker.log", "ab")
+    proc = subprocess.Popen([str(Path(sys.executable).parent / "agora"), str(ROOT / "production.ini"), "worker"],
+                            env={**os.environ, **env}, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        yield proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+@contextmanager
+def operating_contract(url: str, **extra: str):
+    """What production runs beside the web servers: RabbitMQ (private vhost), SMTP, localstripe
+    and a mail worker.  Yields ``(env, info)``: the environment for gunicorn (every first-party
+    plugin, the stripe provider against localstripe) and
+    ``{"broker_url", "stripe_base", "worker", "mail"}``."""
+    from plugins.payments.testing import start_localstripe
+
+    with rabbitmq_vhost() as broker, smtp_server() as (smtp_url, sink):
+        stripe_proc, stripe_base = start_localstripe()
+        try:
+            env = env_for(url, AGORA_BROKER_URL=broker, AGORA_SMTP_URL=smtp_url, AGORA_PAYMENTS_PROVIDER="stripe",
+                          STRIPE_API_KEY="sk_test_bench", STRIPE_WEBHOOK_SECRET="whsec_bench",
+                          STRIPE_API_BASE=stripe_base, **extra)
+            with mail_worker(env) as worker:
+                yield env, {"broker_url": broker, "stripe_base": stripe_base, "worker": worker, "mail": sink}
+        finally:
+            stripe_proc.terminate()
+            stripe_proc.wait(timeout=30)

@@ -61,7 +61,7 @@ def code_mentions(path: Path) -> list[str]:
 
 def test_the_scan_sees_agora_and_the_extension_exists():
     files = agora_files()
-    assert ROOT / "core" / "hooks.py" in files and ROOT / "plugins" / "cart" / "render.py" in files
+    assert ROOT / "core" / "hooks.py" in files and ROOT / "plugins" / "cart" / "serialize.py" in files
     assert (ROOT / "examples" / "agora-coupons" / "agora_coupons" / "__init__.py").is_file()
 
 

@@ -127,6 +127,17 @@ def world(app, testapp, db, make_user, make_product):
                                                         "shipping_address": ADDRESS}, headers=customer,
                               status=201).json
     testapp.post_json(f"/api/orders/{order['id']}/status/", {"status": "paid"}, headers=w.headers["manager"])
+    # A second order of the customer, delivered (vendor A's line of 2), with a requested return of 1.
+    testapp.post_json("/api/cart/add/", {"size_id": size_a2.id, "quantity": 2}, headers=customer, status=201)
+    intent2 = testapp.post_json("/api/orders/create-payment-intent/", {"shipping_address": ADDRESS},
+                                headers=customer).json
+    delivered = testapp.post_json("/api/orders/checkout/", {"payment_intent_id": intent2["payment_intent_id"]},
+                                  headers=customer, status=201).json
+    for status in ("paid", "shipped", "delivered"):
+        testapp.post_json(f"/api/orders/{delivered['id']}/status/", {"status": status}, headers=w.headers["manager"])
+    returned = testapp.post_json(f"/api/orders/{delivered['id']}/returns/", {"items": [
+        {"order_item_id": delivered["items"][0]["id"], "quantity": 1, "reason": "matrix"}]}, headers=customer,
+        status=201).json
     # A cart item for every signed-in caller (so checkout-ish calls are not refused for an empty cart).
     carts = {role: add_to_cart(db, users[role].id, size_b.id, 1, max_quantity=99) for role in ROLES[1:]}
     entry = WishlistItem(user_id=users["customer"].id, product_id=product_b.id)
@@ -140,6 +151,7 @@ def world(app, testapp, db, make_user, make_product):
     hook_delivery = webhook_endpoints.ping(db, hook)
     w.ids.update(
         order=order["id"], order_number=order["number"], intent=intent["payment_intent_id"],
+        delivered_order=delivered["id"], delivered_line=delivered["items"][0]["id"], return_=returned["id"],
         cart_item=carts["customer"], wishlist_entry=entry.id, category=category.slug,
         product_a=product_a.id, product_a_slug=product_a.slug, variant_a=size_a.variant_id, size_a=size_a.id,
         size_a2=size_a2.id, image_a=image.id, product_b=product_b.id, size_b=size_b.id,

@@ -146,7 +146,7 @@ def test_json_with_a_charset_parameter_is_accepted(testapp, customer):
 # ------------------------------------------------------------------ pagination and bulk caps
 PAGINATED = ["/api/products/", "/api/orders/", "/api/wishlist/", "/api/vendor/products/", "/api/vendor/orders/",
              "/api/manager/vendors/", "/api/vendor/ledger/", "/api/vendor/payouts/", "/api/manager/commissions/",
-             "/api/manager/payouts/", "/api/webhooks/", "/api/webhooks/{id}/deliveries/"]
+             "/api/manager/payouts/", "/api/webhooks/", "/api/webhooks/{id}/deliveries/", "/api/returns/"]
 
 
 def test_every_paginated_list_is_documented_here(testapp):

@@ -72,7 +72,7 @@ def _sees_order(w, role, response):
 def _vendor_sees_own_lines(w, role, response):
     orders = response.json["results"]
     if role == "vendor":
-        assert [o["order_id"] for o in orders] == [w.ids["order"]]
+        assert [o["order_id"] for o in orders] == [w.ids["delivered_order"], w.ids["order"]]
     else:  # vendor B has no line in the order: it does not see it at all
         assert orders == []
 
@@ -88,6 +88,16 @@ def _bulk_removed(w, role, response):
 
 def _same_order(w, role, response):
     assert response.json["id"] == w.ids["order"]
+
+
+def _sees_return(w, role, response):
+    ids = [r["id"] for r in response.json["results"]]
+    assert (w.ids["return_"] in ids) == (role in ("customer", "vendor", "manager", "admin")), (role, ids)
+
+
+def _return_deciders(code=OK) -> dict:
+    """The customer's return of vendor A's line: vendor A or staff decide; the customer is refused."""
+    return signed_in(404, customer=403, vendor=code, manager=code, admin=code)
 
 
 PRODUCT = {"name": "Matrix Tee", "category": "{category}", "price": "10.00",
@@ -200,6 +210,18 @@ ROWS = [
     Row("POST", "/api/orders/{id}/status/", staff(), url="/api/orders/{order}/status/", body={"status": "processing"}),
     # The shop runs the manual provider: Stripe's endpoint says it does not exist, to everyone.
     Row("POST", "/api/payments/webhook/stripe/", everyone(404), body={"id": "evt_1"}),
+    # ---------------------------------------------------------------- returns (vendor A's line of the delivered order)
+    Row("POST", "/api/orders/{id}/returns/", customer_only(manager=403, admin=403),
+        url="/api/orders/{delivered_order}/returns/",
+        body=lambda w, r: {"items": [{"order_item_id": w.ids["delivered_line"], "quantity": 1, "reason": "x"}]}),
+    Row("GET", "/api/returns/", signed_in(), check=_sees_return),
+    Row("GET", "/api/returns/{id}/", customer_only(vendor=OK, manager=OK, admin=OK), url="/api/returns/{return_}/"),
+    Row("POST", "/api/returns/{id}/approve/", _return_deciders(), url="/api/returns/{return_}/approve/", body={}),
+    Row("POST", "/api/returns/{id}/reject/", _return_deciders(), url="/api/returns/{return_}/reject/",
+        body={"reason": "matrix"}),
+    # Not approved yet: its deciders are told so (409); the rest as for the other decisions.
+    Row("POST", "/api/returns/{id}/receive/", _return_deciders(409), url="/api/returns/{return_}/receive/",
+        body={"restock": True}),
     # ---------------------------------------------------------------- webhooks
     Row("GET", "/api/webhooks/", staff()),
     Row("POST", "/api/webhooks/", staff(), body={"url": "https://93.184.215.14/other", "events": ["order.paid"]}),

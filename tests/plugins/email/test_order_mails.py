@@ -329,7 +329,7 @@ def test_shipped_mail_for_a_vendors_lines_of_a_real_order(testapp, loaded, db, s
 
 def test_each_vendor_shipping_through_the_api_mails_the_customer_its_own_lines(
         testapp, db, shop, buyer, manager, auth_headers, renderer, smtp, deliver):
-    pytest.importorskip("plugins.vendors.order_services", reason="the vendor ship endpoint is not there yet")
+    pytest.importorskip("plugins.vendors.order_views", reason="the vendor ship endpoint is not there yet")
     customer, headers = buyer
     order = place(testapp, headers, [(shop.jacket, 1), (shop.socks, 2)])
     testapp.post_json(f"/api/orders/{order['id']}/status/", {"status": "paid"}, headers=auth_headers(manager))

@@ -9,6 +9,9 @@ ORDER = {"id": 7, "number": "A-1007", "status": "paid", "currency": "USD", "subt
          "shipping": "5.00", "tax": "0.00", "total": "25.00",
          "items": [{"vendor_id": 1, "product_name": "Tee", "variant_name": "Red", "size_label": "M",
                     "quantity": 2, "unit_price": "10.00", "line_total": "20.00"}]}
+RETURN = {"id": 7, "note": "too small", "refund_amount": "20.00",
+          "items": [{"product_name": "Tee", "variant_name": "Red", "size_label": "M", "quantity": 1,
+                     "reason": "too small", "amount": "20.00"}]}
 CONTEXTS = {
     "verify_email": {"name": "Ann", "token": "tok"},
     "welcome": {"name": "Ann"},
@@ -22,6 +25,10 @@ CONTEXTS = {
     "vendor_rejected": {"name": "Ann", "vendor_name": "Shop", "reason": "incomplete"},
     "vendor_new_order": {"name": "Ann", "vendor_name": "Shop", "order": ORDER, "vendor_total": "20.00"},
     "payout_sent": {"name": "Ann", "vendor_name": "Shop", "amount": "54.00", "currency": "USD", "reference": "B-1"},
+    "return_requested": {"name": "Ann", "order": ORDER, "return_": RETURN},
+    "return_approved": {"name": "Ann", "order": ORDER, "return_": RETURN},
+    "return_rejected": {"name": "Ann", "order": ORDER, "return_": RETURN, "reason": "worn"},
+    "vendor_new_return": {"name": "Ann", "vendor_name": "Shop", "order": ORDER, "return_": RETURN},
 }
 
 

@@ -6,7 +6,7 @@ from cornice import Service
 from core.openapi import responds
 from core.pagination import paginate
 from core.validation import In, validate
-from plugins.wishlist import entries, render
+from plugins.wishlist import entries, serialize
 from plugins.wishlist.schemas import (
     WishlistAddIn,
     WishlistBulkAddIn,
@@ -35,8 +35,8 @@ def list_entries(request):
     """List the caller's wishlist, newest first."""
     user_id = request.user.id
     return paginate(request, entries.count(request.db, user_id),
-                    lambda offset, limit: render.page(request.db, user_id, offset, limit),
-                    lambda rows: render.entries_json(request.db, rows))
+                    lambda offset, limit: serialize.page(request.db, user_id, offset, limit),
+                    lambda rows: serialize.entries_json(request.db, rows))
 
 
 @add_svc.post(schema=In(body=WishlistAddIn), validators=(validate,), permission="authenticated")
@@ -51,7 +51,7 @@ def add(request):
     entry_id, created = entries.add(request.db, user_id, request.validated["body"]["product_id"],
                                     cap=max_items(request.settings))
     request.response.status = 201 if created else 200
-    return render.entry_json(request.db, user_id, entry_id)
+    return serialize.entry_json(request.db, user_id, entry_id)
 
 
 @remove_svc.delete(schema=In(path=WishlistEntryPath), validators=(validate,), permission="authenticated")

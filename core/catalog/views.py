@@ -1,8 +1,10 @@
 """The public catalog services (docs/api.md › Catalog): products and the category tree.
 
 Anonymous reads cost a constant number of statements: a product list is a COUNT and one
-page query (category and vendor joined); a product detail is one query plus three for its
-variants, sizes and images.  Category writes live in ``category_services``.
+page query (category and vendor joined); a product detail is the catalog version plus its
+sizes' live stock once cached (``core.catalog.detail``).  Anonymous reads use
+``request.read_db`` (a replica when ``agora.database_read_url`` is set; see ``core.db``).
+Category writes live in ``category_views``.
 """
 from __future__ import annotations
 
@@ -10,10 +12,10 @@ from cornice import Service
 
 from core.catalog import categories as tree
 from core.catalog import version
-from core.catalog.models import Product
+from core.catalog.detail import cached_detail
 from core.catalog.queries import ProductFilters, count_of, filtered, ordered, public_products, with_labels
 from core.catalog.schemas import CategoryOut, ProductDetailOut, ProductListQuery, ProductSummaryOut, SlugPath
-from core.catalog.serialize import product_detail, product_summaries
+from core.catalog.serialize import product_summaries
 from core.errors import AgoraError, not_found
 from core.money import to_minor
 from core.openapi import responds
@@ -56,14 +58,14 @@ def list_products(request):
     the catalog version, so whole pages are cached per worker under (version, URL): a hit costs
     one primary-key lookup.  Stock numbers, which move without a version bump, appear only on
     the product detail, which is not cached."""
-    db = request.db
+    db = request.read_db
     current = version.current(db)
     return version.cache_of(request, "pages").get_or_compute(
         current, request.url, lambda: _list_page(request, current))
 
 
 def _list_page(request, current: int) -> dict:
-    db = request.db
+    db = request.read_db
     filters = filters_from(request)
     query, rank = filtered(public_products(request), filters, db.get_bind().dialect.name)
     query = ordered(query, filters.ordering, rank, explicit="ordering" in request.GET)
@@ -83,12 +85,7 @@ def _list_page(request, current: int) -> dict:
 @responds(200, ProductDetailOut)
 def get_product(request):
     """Read one product by slug, with its active variants, sizes (with stock) and images."""
-    slug = request.validated["path"]["slug"]
-    query = with_labels(public_products(request).where(Product.slug == slug))
-    product = request.db.execute(query).unique().scalar_one_or_none()
-    if product is None:
-        raise not_found(f"No product '{slug}'.", name="slug")
-    return product_detail(request.db, product)
+    return cached_detail(request, request.read_db, request.validated["path"]["slug"])
 
 
 @categories_svc.get()
@@ -97,7 +94,7 @@ def category_tree(request):
     """Read the category tree.
 
     Active categories only, nested under ``children``."""
-    db = request.db
+    db = request.read_db
     return version.cache_of(request, "tree").get_or_compute(version.current(db), "tree",
                                                             lambda: tree.tree(tree.load_all(db)))
 
@@ -107,7 +104,7 @@ def category_tree(request):
 def get_category(request):
     """Read one category and its sub-tree by slug."""
     slug = request.validated["path"]["slug"]
-    categories = tree.load_all(request.db)
+    categories = tree.load_all(request.read_db)
     found = next((c for c in categories if c.slug == slug), None)
     if found is None or not tree.is_reachable(categories, found):
         raise not_found(f"No category '{slug}'.", name="slug")

@@ -6,14 +6,13 @@ the email plugin's outbox row commits or rolls back with the decision.
 from __future__ import annotations
 
 from cornice import Service
-from sqlalchemy import func, select
 
-from core.catalog.models import Vendor
 from core.errors import not_found
 from core.openapi import responds
 from core.pagination import paginate
 from core.validation import In, validate
 from plugins.vendors import onboarding
+from plugins.vendors.access import validate_optional_body
 from plugins.vendors.schemas import ApplyIn, ReasonIn, VendorListQuery, VendorOut, VendorPath
 
 apply_svc = Service("vendor_apply", "/api/vendor/apply/", description="Apply to become a vendor")
@@ -26,14 +25,6 @@ decision_svcs = {
 }
 SERVICES = [apply_svc, profile_svc, list_svc, *decision_svcs.values()]
 
-
-
-def validate_optional_body(request, schema: In | None = None, **kw):
-    """Like :func:`core.validation.validate`, but an empty body counts as ``{}``."""
-    if request.body:
-        return validate(request, schema, **kw)
-    validate(request, In(path=schema.path), **kw)
-    request.validated["body"] = schema.body().load({})
 
 
 @apply_svc.post(schema=In(body=ApplyIn), validators=(validate,), permission="authenticated")
@@ -68,31 +59,16 @@ def profile_view(request):
 def list_view(request):
     """List vendors and applications (managers), oldest first; ``?status=`` narrows it."""
     status = request.validated["querystring"].get("status")
-    query = select(Vendor)
-    if status:
-        query = query.where(Vendor.status == status)
-    count = request.db.scalar(select(func.count()).select_from(query.subquery()))
-    return paginate(
-        request, count,
-        lambda offset, limit: request.db.execute(
-            query.order_by(Vendor.created_at, Vendor.id).offset(offset).limit(limit)).scalars().all(),
-        lambda rows: [onboarding.vendor_json(v) for v in rows],
-    )
+    return paginate(request, onboarding.count_vendors(request.db, status),
+                    lambda offset, limit: onboarding.page_of_vendors(request.db, status, offset, limit),
+                    lambda rows: [onboarding.vendor_json(v) for v in rows])
 
 
 def _decide(request, action: str):
-    vendor = request.db.get(Vendor, request.validated["path"]["id"])
-    if vendor is None:
-        raise not_found("No such vendor.", name="id")
     reason = request.validated.get("body", {}).get("reason", "")
-    onboarding.decide(request.db, vendor, action, reason)
-    hook = request.hooks
-    if action == "approve":
-        hook.agora_vendor_approved(request=request, vendor=vendor)
-    elif action == "reject":
-        hook.agora_vendor_rejected(request=request, vendor=vendor, reason=reason)
-    else:
-        hook.agora_vendor_suspended(request=request, vendor=vendor, reason=reason)
+    vendor = onboarding.decide(request.db, onboarding.vendor_by_id(request.db, request.validated["path"]["id"]),
+                               action, reason)
+    onboarding.announce_decision(request, vendor, action, reason)
     return onboarding.vendor_json(vendor)
 
 

@@ -8,16 +8,15 @@ from __future__ import annotations
 
 from cornice import Service
 from pyramid.response import Response
-from sqlalchemy import func, select
 
-from core.catalog.models import Image, Product, Variant, Vendor
-from core.catalog.serialize import product_detail, product_summaries
-from core.catalog.summary import refresh_products
-from core.errors import AgoraError, not_found
+from core.catalog.models import Product, Variant
+from core.catalog.serialize import product_detail
+from core.errors import AgoraError
 from core.openapi import responds, takes_body
 from core.pagination import paginate
 from core.validation import In, validate
-from plugins.vendors import images, onboarding, products
+from plugins.vendors import images, products
+from plugins.vendors.access import approved_vendor
 from plugins.vendors.schemas import (
     ImagePath,
     ProductIn,
@@ -39,13 +38,6 @@ image_svc = Service("vendor_variant_image", "/api/vendor/products/{id}/variants/
 SERVICES = [products_svc, product_svc, images_svc, image_svc]
 
 
-def approved_vendor(request) -> Vendor:
-    vendor = onboarding.vendor_of(request.db, request.user.id)
-    if vendor is None or vendor.status != "approved":
-        state = "you have not applied" if vendor is None else f"your vendor account is {vendor.status}"
-        raise AgoraError(403, f"Only approved vendors manage products; {state}.", location="header")
-    return vendor
-
 
 
 def _detail(request, product: Product) -> dict:
@@ -56,17 +48,10 @@ def _detail(request, product: Product) -> dict:
 @responds(200, VendorProductSummaryOut, paginated=True)
 def list_products(request):
     """List the vendor's own products, newest first (approved vendors)."""
-    vendor = approved_vendor(request)
-    query = select(Product).where(Product.vendor_id == vendor.id)
-    count = request.db.scalar(select(func.count()).select_from(query.subquery()))
-
-    def render(rows):
-        return [dict(summary, is_active=row.is_active)
-                for summary, row in zip(product_summaries(request.db, rows), rows)]
-
-    return paginate(request, count, lambda offset, limit: request.db.execute(
-        query.order_by(Product.created_at.desc(), Product.id.desc()).offset(offset).limit(limit)
-    ).scalars().all(), render)
+    vendor = approved_vendor(request, "manage products")
+    return paginate(request, products.count_products(request.db, vendor.id),
+                    lambda offset, limit: products.page_of_products(request.db, vendor.id, offset, limit),
+                    lambda rows: products.summaries_json(request.db, rows))
 
 
 @products_svc.post(schema=In(body=ProductIn), validators=(validate,), permission="vendor")
@@ -74,7 +59,7 @@ def list_products(request):
 @responds(409, description="A SKU or slug was taken at the same moment by another request")
 def create_product(request):
     """Create a product with its variants and sizes (approved vendors)."""
-    vendor = approved_vendor(request)
+    vendor = approved_vendor(request, "manage products")
     product = products.create_product(request.db, vendor, request.validated["body"],
                                       request.settings["agora.currency"])
     request.hooks.agora_product_created(request=request, product=product)
@@ -88,12 +73,12 @@ def get_product(request):
     """Read one of the vendor's products (approved vendors).
 
     Another vendor's product is answered 404, like one that does not exist."""
-    vendor = approved_vendor(request)
+    vendor = approved_vendor(request, "manage products")
     return _detail(request, products.owned_product(request.db, vendor, request.validated["path"]["id"]))
 
 
 def _update(request):
-    vendor = approved_vendor(request)
+    vendor = approved_vendor(request, "manage products")
     product = products.owned_product(request.db, vendor, request.validated["path"]["id"])
     product, removed = products.update_product(request.db, vendor, product, request.validated["body"],
                                                request.settings["agora.currency"])
@@ -129,7 +114,7 @@ def deactivate_product(request):
     """Deactivate one of the vendor's products (approved vendors).
 
     It leaves the catalog; orders that hold it are unchanged."""
-    vendor = approved_vendor(request)
+    vendor = approved_vendor(request, "manage products")
     product = products.owned_product(request.db, vendor, request.validated["path"]["id"])
     products.deactivate(request.db, product)
     request.hooks.agora_product_updated(request=request, product=product)
@@ -137,13 +122,10 @@ def deactivate_product(request):
 
 
 def _owned_variant(request) -> Variant:
-    vendor = approved_vendor(request)
+    vendor = approved_vendor(request, "manage products")
     path = request.validated["path"]
     product = products.owned_product(request.db, vendor, path["id"])
-    variant = request.db.get(Variant, path["variant_id"])
-    if variant is None or variant.product_id != product.id:
-        raise not_found("No such variant in this product.", name="variant_id")
-    return variant
+    return products.owned_variant(request.db, product, path["variant_id"])
 
 
 @images_svc.post(schema=In(path=VariantPath), validators=(validate,), permission="vendor")
@@ -167,12 +149,7 @@ def upload_image(request):
     alt = request.POST.get("alt")
     alt = alt.strip()[:200] if isinstance(alt, str) else ""
     name = images.store(settings["agora.media_dir"], data, extension, request.tm.get())
-    position = request.db.scalar(
-        select(func.coalesce(func.max(Image.position) + 1, 0)).where(Image.variant_id == variant.id))
-    image = Image(variant_id=variant.id, url=images.public_url(settings["agora.media_url"], name),
-                  alt=alt, position=position, file_name=name)
-    request.db.add(image)
-    refresh_products(request.db, [variant.product_id])
+    image = images.add_image(request.db, variant, images.public_url(settings["agora.media_url"], name), alt, name)
     request.hooks.agora_product_updated(request=request, product=request.db.get(Product, variant.product_id))
     request.response.status = 201
     return {"id": image.id, "url": image.url, "alt": image.alt, "position": image.position}
@@ -183,11 +160,7 @@ def upload_image(request):
 def delete_image(request):
     """Remove an image of a variant of the vendor's product (approved vendors)."""
     variant = _owned_variant(request)
-    image = request.db.get(Image, request.validated["path"]["image_id"])
-    if image is None or image.variant_id != variant.id:
-        raise not_found("No such image of this variant.", name="image_id")
-    request.db.delete(image)
-    refresh_products(request.db, [variant.product_id])
+    image = images.remove_image(request.db, variant, request.validated["path"]["image_id"])
     request.hooks.agora_product_updated(request=request, product=request.db.get(Product, variant.product_id))
     if image.file_name:
         images.remove_after_commit(request.settings["agora.media_dir"], [image.file_name], request.tm.get())

@@ -1,4 +1,4 @@
-"""The /api/cart/ services (docs/api.md › Cart): thin views over ``items`` and ``render``.
+"""The /api/cart/ services (docs/api.md › Cart): thin views over ``items`` and ``serialize``.
 
 Each takes the signed-in caller's cart, or a guest's with ``X-Cart-Token`` (``shoppers``)."""
 from __future__ import annotations
@@ -8,8 +8,8 @@ from cornice import Service
 from core.openapi import responds, takes_cart_token
 from core.validation import In, validate
 from plugins.cart import items
-from plugins.cart.render import cart_answer
 from plugins.cart.schemas import CartAddIn, CartItemPath, CartOut, CartUpdateIn
+from plugins.cart.serialize import cart_answer
 from plugins.cart.settings import max_quantity
 from plugins.cart.shoppers import shopper_of
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from core.catalog import categories as tree
 from core.catalog.models import Category
 from core.catalog.schemas import CategoryIn, CategoryOut, CategoryPatch, SlugPath
-from core.catalog.services import categories_svc, category_svc
 from core.catalog.slugs import unique_slug
+from core.catalog.views import categories_svc, category_svc
 from core.errors import AgoraError, not_found
 from core.openapi import responds
 from core.validation import In, validate
