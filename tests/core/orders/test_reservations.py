@@ -173,3 +173,21 @@ def test_a_live_reservation_survives_others_buying(testapp, db, shoppers, make_p
     assert checkout(testapp, holder, intent).json["items"][0]["quantity"] == 2
     db.expire_all()
     assert db.get(Size, size.id).stock == 0
+
+
+def test_the_worker_sweeps_expired_reservations_in_its_own_transaction(testapp, db, shoppers, make_product,
+                                                                       connection, loaded):
+    from sqlalchemy.orm import Session
+
+    from core.orders.housekeeping import sweep_once, worker_tasks
+
+    [buyer] = shoppers(1)
+    size = sizes_of(db, make_product(stock=2))[0]
+    add(testapp, buyer, size, 1)
+    pay(testapp, buyer)
+    db.flush()
+    assert sweep_once(lambda: Session(bind=connection, join_transaction_mode="create_savepoint")) == 0
+    expire_all_reservations(db)
+    assert sweep_once(lambda: Session(bind=connection, join_transaction_mode="create_savepoint")) == 1
+    assert rows(db, size) == []
+    assert [task.__name__ for task in worker_tasks(loaded[0])] == ["stock_reservation_sweeper"]
