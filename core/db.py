@@ -150,6 +150,13 @@ def commit_veto(request, response) -> bool:
 _ENGINE = "agora.engine"
 _READ_ENGINE = "agora.read_engine"
 _SESSION_FACTORY = "agora.dbsession_factory"
+_SESSION_INFO = "agora.session_info"
+
+
+def set_session_info(registry, key: str, value) -> None:
+    """Put ``value`` in ``request.db.info[key]`` of every request (start-up constants that domain
+    functions, which take only the session, need: ``core.catalog.sellable``)."""
+    registry.setdefault(_SESSION_INFO, {})[key] = value
 
 
 def use_session_factory(registry, factory) -> None:
@@ -198,6 +205,7 @@ def read_db(request) -> Session:
     session = request.__dict__.get("_agora_read_session")
     if session is None:
         session = Session(bind=engine, expire_on_commit=False)
+        session.info.update(request.registry.get(_SESSION_INFO, {}))
         request._agora_read_session = session
         request.add_finished_callback(lambda _request: session.close())
     return session
@@ -230,7 +238,9 @@ def includeme(config):
     config.include("pyramid_retry")
 
     def db(request):
-        return session_for_transaction(session_factory_of(request.registry), request.tm)
+        session = session_for_transaction(session_factory_of(request.registry), request.tm)
+        session.info.update(request.registry.get(_SESSION_INFO, {}))
+        return session
 
     config.add_request_method(db, "db", reify=True)
     # Not reified: a request that writes after a first read turns to the primary from then on.

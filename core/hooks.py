@@ -237,6 +237,17 @@ def agora_product_updated(request, product):
 
 
 @hookspec
+def agora_product_sellable(settings):
+    """Return a SQLAlchemy boolean clause about ``Product`` that a product must satisfy to be
+    shown and sold (e.g. "its vendor is approved"), or None.
+
+    Called once at start-up; all returned clauses are AND-ed and used by the public catalog
+    queries, the cart (adding, changing, its ``available`` flags) and checkout, always inside
+    the query that loads the rows.  Correlate only on ``Product`` (alias other tables: the
+    query may join them already).  The clause must not depend on who is asking."""
+
+
+@hookspec
 def agora_product_visibility(query, request):
     """Return a SQLAlchemy boolean clause that public product queries must satisfy
     (e.g. "the vendor is approved"), or None.

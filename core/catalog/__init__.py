@@ -2,12 +2,14 @@
 
 Modules: ``models`` (tables), ``summary`` (denormalized product columns), ``serialize``
 (product JSON, used by plugins too), ``queries`` and ``search`` (public product queries,
-full text), ``categories`` (the tree), ``slugs``, ``views`` (public reads),
+full text), ``categories`` (the tree), ``sellable`` (what is sold: core's rule and the
+plugins' criteria), ``slugs``, ``views`` (public reads),
 ``category_views`` (manager writes), ``demo`` (``agora CONFIG demo-data``).
 """
 
 
 def includeme(config):
+    config.include("core.catalog.sellable")
     from core.catalog import category_views  # noqa: F401  (adds the write views to the services)
     from core.catalog.views import SERVICES
 

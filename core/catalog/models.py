@@ -130,15 +130,6 @@ def unit_price(product: Product, variant: Variant) -> int:
     return product.price if variant.price is None else variant.price
 
 
-def sellable_problem(size: Size, variant: Variant, product: Product, vendor: Vendor | None) -> str | None:
-    """Why the catalog no longer sells this size (stock aside), or None when it does."""
-    if not (product.is_active and variant.is_active and size.is_active):
-        return f"{product.name} ({variant.name}, {size.label}) is no longer sold."
-    if vendor is not None and vendor.status != "approved":
-        return f"{product.name} is not available from its vendor at the moment."
-    return None
-
-
 class Image(Base):
     __tablename__ = "images"
 

@@ -1,10 +1,10 @@
 """Public product queries: visibility, filters, ordering (docs/api.md › Catalog › GET /api/products/).
 
 Every public query starts from :func:`public_products`, which keeps only active products in
-active categories and ANDs the clauses plugins return from ``agora_product_visibility``
-(the vendors plugin: "the vendor is approved"; a product without a vendor is visible when no
-plugin objects).  Category and vendor are joined and eagerly filled, so serialising a page
-needs no further statement.  Those joins use *aliases*: a plugin's clause speaks about
+active categories that are sold (:mod:`core.catalog.sellable`: the clauses of
+``agora_product_sellable``, e.g. the vendors plugin's "the vendor is approved") and ANDs the
+clauses plugins return from ``agora_product_visibility``.  Category and vendor are joined and
+eagerly filled, so serialising a page needs no further statement.  Those joins use *aliases*: a plugin's clause speaks about
 ``Product`` (correlated subqueries such as ``exists().where(Vendor.id == Product.vendor_id)``
 work) and never collides with the joined tables.
 """
@@ -16,6 +16,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import aliased, contains_eager
 
 from core.catalog import search as fulltext
+from core.catalog import sellable
 from core.catalog.categories import subtree_ids
 from core.catalog.models import Category, Product, Vendor
 
@@ -48,7 +49,7 @@ def public_products(request) -> Select:
         select(Product)
         .join(CategoryJoin, CategoryJoin.id == Product.category_id)
         .outerjoin(VendorJoin, VendorJoin.id == Product.vendor_id)
-        .where(Product.is_active.is_(True), CategoryJoin.is_active.is_(True))
+        .where(Product.is_active.is_(True), CategoryJoin.is_active.is_(True), sellable.criterion(request.read_db))
     )
     clauses = visibility_clauses(request, query)
     return query.where(*clauses) if clauses else query

@@ -16,7 +16,7 @@ from core.catalog.detail import cached_detail
 from core.catalog.queries import ProductFilters, count_of, filtered, ordered, public_products, with_labels
 from core.catalog.schemas import CategoryOut, ProductDetailOut, ProductListQuery, ProductSummaryOut, SlugPath
 from core.catalog.serialize import product_summaries
-from core.errors import AgoraError, not_found
+from core.errors import AgoraError
 from core.money import to_minor
 from core.openapi import responds
 from core.pagination import paginate
@@ -103,12 +103,7 @@ def category_tree(request):
 @responds(200, CategoryOut)
 def get_category(request):
     """Read one category and its sub-tree by slug."""
-    slug = request.validated["path"]["slug"]
-    categories = tree.load_all(request.read_db)
-    found = next((c for c in categories if c.slug == slug), None)
-    if found is None or not tree.is_reachable(categories, found):
-        raise not_found(f"No category '{slug}'.", name="slug")
-    return tree.tree(categories, root=found)
+    return tree.public_subtree(request.read_db, request.validated["path"]["slug"])
 
 
 SERVICES = [products_svc, product_svc, categories_svc, category_svc]

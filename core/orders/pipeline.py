@@ -92,7 +92,7 @@ def place_order(request, user, provider, authorization: Authorization) -> Order:
     emptied = stock.lock_and_check_stock(db, lines, details, authorization.reference)
     items = []
     for line in lines:
-        size, variant, product, vendor = details[line.size_id]
+        size, variant, product, vendor, _ = details[line.size_id]
         items.append(OrderItem(
             order_id=order.id, product_id=product.id, variant_id=variant.id, size_id=size.id,
             vendor_id=product.vendor_id, vendor_name=vendor.name if vendor else None,

@@ -14,7 +14,8 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from core.catalog.models import Product, Size, Variant, Vendor, sellable_problem, unit_price
+from core.catalog import sellable
+from core.catalog.models import Product, Size, Variant, Vendor, unit_price
 from core.errors import AgoraError
 from core.money import round_half_up, to_minor
 from core.orders.checkout_types import CheckoutLine
@@ -64,10 +65,10 @@ class Pricing:
 
 
 def load_line_details(db, lines: list[CheckoutLine]) -> dict[int, tuple]:
-    """size id → (Size, Variant, Product, Vendor|None), in one query."""
+    """size id → (Size, Variant, Product, Vendor|None, sold by the plugins' rules), in one query."""
     ids = sorted({line.size_id for line in lines})
     rows = db.execute(
-        select(Size, Variant, Product, Vendor)
+        select(Size, Variant, Product, Vendor, sellable.column(db))
         .join(Variant, Size.variant_id == Variant.id)
         .join(Product, Variant.product_id == Product.id)
         .outerjoin(Vendor, Product.vendor_id == Vendor.id)
@@ -87,8 +88,8 @@ def price_lines(request, user, lines: list[CheckoutLine], details: dict | None =
         found = details.get(line.size_id)
         if found is None:
             raise AgoraError(400, f"Size {line.size_id} does not exist any more.", name="cart")
-        size, variant, product, vendor = found
-        problem = sellable_problem(size, variant, product, vendor)
+        size, variant, product, _, allowed = found
+        problem = sellable.problem(size, variant, product, allowed)
         if problem:
             raise AgoraError(400, problem, name="cart")
         line.unit_price = unit_price(product, variant)

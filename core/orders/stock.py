@@ -9,7 +9,8 @@ from collections import defaultdict
 
 from sqlalchemy import select
 
-from core.catalog.models import Size, sellable_problem
+from core.catalog import sellable
+from core.catalog.models import Size
 from core.catalog.summary import refresh_products
 from core.errors import AgoraError
 from core.orders import reservations
@@ -36,9 +37,9 @@ def lock_and_check_stock(db, lines: list[CheckoutLine], details: dict, reference
     free = reservations.available(db, wanted, exclude_reference=reference)
     emptied: set[int] = set()
     for size in locked:
-        _, variant, product, vendor = details[size.id]
+        _, variant, product, _, allowed = details[size.id]
         quantity = wanted[size.id]
-        problem = sellable_problem(size, variant, product, vendor)
+        problem = sellable.problem(size, variant, product, allowed)
         if problem:
             raise CheckoutRefused(400, problem, name="cart")
         left = min(size.stock, free.get(size.id, 0))

@@ -9,7 +9,7 @@ A small package, one module per concern:
   ``loaded``, ``app``, ``testapp``, ``login``, ``auth_headers``, ``hooks`` (every accounts hook
   call recorded, e.g. verification tokens);
 * :mod:`core.testing.factories` — ``make_user``, ``customer``, ``manager``, ``admin``,
-  ``make_product``, ``sizes_of``, ``ADDRESS``, ``TEST_PASSWORD``;
+  ``make_vendor``, ``make_product``, ``sizes_of``, ``ADDRESS``, ``TEST_PASSWORD``;
 * :mod:`core.testing.concurrency` — ``all_at_once`` (threads released together), ``free_port``.
 
 Provider-specific kits live beside their plugin (``-p plugins.payments.testing`` for localstripe).
@@ -50,6 +50,7 @@ from core.testing.factories import (  # noqa: F401
     customer,
     make_product,
     make_user,
+    make_vendor,
     manager,
     sizes_of,
 )

@@ -1,6 +1,7 @@
 """Factories for the objects tests need: users of each role, products with variants and sizes.
 
-One factory per domain object, keyword arguments only, sensible defaults: ``make_user(role=...)``,
+One factory per domain object, sensible defaults: ``make_user(role=...)``,
+``make_vendor(status=..., name=...)``,
 ``make_product(price=..., stock=..., sizes=..., variants=..., vendor=..., category=...)``.
 """
 from __future__ import annotations
@@ -48,6 +49,26 @@ def manager(make_user):
 @pytest.fixture
 def admin(make_user):
     return make_user("admin")
+
+
+@pytest.fixture
+def make_vendor(db, make_user):
+    """``make_vendor(status="approved", name=None)`` → a Vendor row with its own user (``vendor.user``;
+    role ``vendor`` when approved, else ``customer``)."""
+    from core.catalog.models import Vendor
+
+    def make(status: str = "approved", name: str | None = None) -> Vendor:
+        user = make_user("vendor" if status == "approved" else "customer")
+        tag = secrets.token_hex(3)
+        name = name or f"Store {tag}"
+        vendor = Vendor(user_id=user.id, name=name, slug=f"{name.lower().replace(' ', '-')}-{tag}",
+                        description="", status=status)
+        db.add(vendor)
+        db.flush()
+        vendor.user = user
+        return vendor
+
+    return make
 
 
 @pytest.fixture

@@ -31,6 +31,10 @@ from plugins.cart.guest_views import SERVICES as GUEST_SERVICES
 from plugins.cart.shoppers import delete_expired_guest_carts, shopper_of
 from plugins.cart.views import SERVICES
 
+requires = ()
+agora_version = ">=0.1,<1"
+TABLES = models.TABLES
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 

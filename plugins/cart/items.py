@@ -5,7 +5,8 @@ These functions take the session and plain values (never the request) and raise
 
 * a quantity above ``max_quantity`` (setting ``agora.cart.max_quantity``) → 400;
 * an unknown size → 404; a size that is not sold (inactive product, variant or size, or a
-  vendor that is not approved) → 400;
+  plugin's criterion such as the vendors plugin's "approved vendor", see
+  :mod:`core.catalog.sellable`) → 400;
 * a total quantity above what is available (stock less others' live reservations,
   :func:`core.orders.reservations.available`) → 409 naming what is left;
 * another shopper's item → 404, exactly like a missing one.
@@ -22,7 +23,8 @@ from __future__ import annotations
 
 from sqlalchemy import delete, select
 
-from core.catalog.models import Product, Size, Variant, Vendor, sellable_problem
+from core.catalog import sellable
+from core.catalog.models import Product, Size, Variant
 from core.db import dialect_insert, utcnow
 from core.errors import AgoraError, not_found
 from core.orders.reservations import available
@@ -30,9 +32,11 @@ from plugins.cart.models import Cart, CartItem
 from plugins.cart.shoppers import as_shopper
 
 
-def is_sellable(size: Size, variant: Variant, product: Product, vendor: Vendor | None) -> bool:
-    """Whether the catalog still sells this size (stock aside): core's rule, as a yes/no."""
-    return sellable_problem(size, variant, product, vendor) is None
+def is_sellable(size: Size, variant: Variant, product: Product, allowed: bool) -> bool:
+    """Whether the catalog still sells this size (stock aside): core's rule, as a yes/no.
+
+    ``allowed`` is ``core.catalog.sellable.column`` loaded with the row (the plugins' criteria)."""
+    return sellable.problem(size, variant, product, allowed) is None
 
 
 def ensure_cart(db, owner) -> int:
@@ -62,10 +66,9 @@ def cart_of(shopper):
 
 def _catalog_row(db, size_id: int):
     return db.execute(
-        select(Size, Variant, Product, Vendor)
+        select(Size, Variant, Product, sellable.column(db))
         .join(Variant, Variant.id == Size.variant_id)
         .join(Product, Product.id == Variant.product_id)
-        .outerjoin(Vendor, Vendor.id == Product.vendor_id)
         .where(Size.id == size_id)
     ).one_or_none()
 
@@ -93,8 +96,8 @@ def add_to_cart(db, owner, size_id: int, quantity: int, *, max_quantity: int) ->
     row = _catalog_row(db, size_id)
     if row is None:
         raise AgoraError(404, f"There is no size {size_id}.", name="size_id")
-    size, variant, product, vendor = row
-    if not is_sellable(size, variant, product, vendor):
+    size, variant, product, allowed = row
+    if not is_sellable(size, variant, product, allowed):
         raise AgoraError(400, f"{product.name} ({variant.name}, {size.label}) is not sold any more.",
                          name="size_id")
     cart_id = ensure_cart(db, shopper)
@@ -112,12 +115,11 @@ def add_to_cart(db, owner, size_id: int, quantity: int, *, max_quantity: int) ->
 
 def _own_item(db, shopper, item_id: int):
     row = db.execute(
-        select(CartItem, Size, Variant, Product, Vendor)
+        select(CartItem, Size, Variant, Product, sellable.column(db))
         .join(Cart, Cart.id == CartItem.cart_id)
         .join(Size, Size.id == CartItem.size_id)
         .join(Variant, Variant.id == Size.variant_id)
         .join(Product, Product.id == Variant.product_id)
-        .outerjoin(Vendor, Vendor.id == Product.vendor_id)
         .where(CartItem.id == item_id, cart_of(shopper))
     ).one_or_none()
     if row is None:
@@ -128,11 +130,11 @@ def _own_item(db, shopper, item_id: int):
 def set_quantity(db, owner, item_id: int, quantity: int, *, max_quantity: int) -> None:
     """Set an item's quantity; 0 removes it."""
     shopper = as_shopper(owner)
-    item, size, variant, product, vendor = _own_item(db, shopper, item_id)
+    item, size, variant, product, allowed = _own_item(db, shopper, item_id)
     if quantity == 0:
         db.delete(item)
         return
-    if not is_sellable(size, variant, product, vendor):
+    if not is_sellable(size, variant, product, allowed):
         raise AgoraError(400, f"{product.name} ({variant.name}, {size.label}) is not sold any more; "
                               "remove it from your cart.", name="item_id", location="path")
     _check_limits(db, quantity, size, max_quantity, shopper.reservation_owner)

@@ -56,3 +56,5 @@ class CartItem(Base):
         CheckConstraint("quantity > 0", name="quantity_positive"),
         OWNER,
     )
+
+TABLES = ("carts", "cart_items")  # the tables this package owns (its alembic branch)

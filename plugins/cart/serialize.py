@@ -23,6 +23,7 @@ from pyramid.threadlocal import get_current_request
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager
 
+from core.catalog import sellable
 from core.catalog.models import Product, Size, Variant, unit_price
 from core.catalog.serialize import product_summaries
 from core.money import format_minor
@@ -36,7 +37,7 @@ from plugins.cart.shoppers import as_shopper
 
 def _item_rows(db, cart_id: int, owner: str):
     return db.execute(
-        select(CartItem, Size, Variant, Product, units_available(exclude_owner=owner))
+        select(CartItem, Size, Variant, Product, sellable.column(db), units_available(exclude_owner=owner))
         .join(Size, Size.id == CartItem.size_id)
         .join(Variant, Variant.id == Size.variant_id)
         .join(Product, Product.id == Variant.product_id)
@@ -60,15 +61,15 @@ def cart_answer(db, owner, currency: str, request=None) -> dict:
     summaries = product_summaries(db, [row[3] for row in rows])
     items, subtotal, count = [], 0, 0
     buyable, details = [], {}
-    for (item, size, variant, product, left), summary in zip(rows, summaries):
+    for (item, size, variant, product, allowed, left), summary in zip(rows, summaries):
         price = unit_price(product, variant)
         line_total = price * item.quantity
         subtotal += line_total
         count += item.quantity
-        available = is_sellable(size, variant, product, product.vendor) and left >= item.quantity
+        available = is_sellable(size, variant, product, allowed) and left >= item.quantity
         if available:
             buyable.append(CheckoutLine(size_id=size.id, quantity=item.quantity, source_id=item.id))
-            details[size.id] = (size, variant, product, product.vendor)
+            details[size.id] = (size, variant, product, product.vendor, allowed)
         items.append({
             "id": item.id,
             "product": summary,

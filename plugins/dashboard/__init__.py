@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from core.hooks import hookimpl
 
-agora_version = ">=0.1"
 requires = ()
+agora_version = ">=0.1,<1"
+TABLES = ()  # no table of its own: it calls the REST API
 
 
 @hookimpl

@@ -19,6 +19,10 @@ from plugins.email import contexts, models, publisher  # noqa: F401  (models: th
 from plugins.email.config import DEFAULTS, EmailConfig
 from plugins.email.outbox import send_later
 
+requires = ()
+agora_version = ">=0.1,<1"
+TABLES = models.TABLES
+
 log = logging.getLogger("agora.email")
 
 

@@ -48,3 +48,5 @@ class OutboxMessage(Base):
             self.sent_at = utcnow()
         if "token" in (self.context or {}):
             self.context = {k: v for k, v in self.context.items() if k != "token"}
+
+TABLES = ("email_outbox",)  # the tables this package owns (its alembic branch)

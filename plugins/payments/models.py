@@ -53,3 +53,5 @@ class ProcessedEvent(Base):
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     __table_args__ = (OWNED,)
+
+TABLES = ("payment_intents", "payment_events")  # the tables this package owns (its alembic branch)

@@ -35,8 +35,9 @@ from plugins.payouts.serialize import line_extras
 from plugins.payouts.views import SERVICES
 
 requires = ("vendors",)
-agora_version = ">=0.1"
+agora_version = ">=0.1,<1"
 TABLES = models.TABLES
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 

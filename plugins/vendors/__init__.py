@@ -8,8 +8,8 @@ core table (every product may belong to one); this plugin owns the workflow arou
 needs no table of its own.
 
 Hooks implemented: ``agora_includeme`` (services and the media static view),
-``agora_product_visibility`` (products of vendors that are not approved are hidden from the
-public catalog), ``agora_settings_keys`` (the media keys), ``agora_body_limits`` (the image
+``agora_product_sellable`` (products of vendors that are not approved are neither shown in
+the public catalog nor sold), ``agora_settings_keys`` (the media keys), ``agora_body_limits`` (the image
 upload route) and ``agora_openapi_tags``.  It owns the hooks of ``plugins.vendors.hookspecs``
 and fires them: ``agora_vendor_applied``, ``agora_vendor_approved``, ``agora_vendor_rejected``
 and ``agora_vendor_suspended``; product management fires ``agora_product_created`` and
@@ -21,13 +21,16 @@ from __future__ import annotations
 import os
 
 from sqlalchemy import exists, or_
+from sqlalchemy.orm import aliased
 
 from core.catalog.models import Product, Vendor
 from core.hooks import hookimpl
 from plugins.vendors import hookspecs  # noqa: F401  (the plugin's own hooks, see core.plugins)
 from plugins.vendors import settings as vendor_settings
 
-agora_version = ">=0.1"
+requires = ()
+agora_version = ">=0.1,<1"
+TABLES = ()  # no table of its own: vendors are a core table
 
 
 @hookimpl
@@ -54,9 +57,10 @@ def agora_includeme(config, settings):
 
 
 @hookimpl
-def agora_product_visibility(query, request):
-    """Only products without a vendor or of an approved vendor are public."""
-    approved = exists().where(Vendor.id == Product.vendor_id, Vendor.status == "approved")
+def agora_product_sellable(settings):
+    """Only products without a vendor or of an approved vendor are shown and sold."""
+    vendor = aliased(Vendor, name="sellable_vendor")  # the query may join vendors itself
+    approved = exists().where(vendor.id == Product.vendor_id, vendor.status == "approved")
     return or_(Product.vendor_id.is_(None), approved)
 
 

@@ -15,10 +15,11 @@ from core.hooks import hookimpl
 from plugins.webhooks import models  # noqa: F401  (registers the tables on Base.metadata)
 from plugins.webhooks import settings as webhook_settings
 from plugins.webhooks.events import emit, order_data, product_data, vendor_data
-from plugins.webhooks.models import TABLES  # noqa: F401  (the tables this package owns)
 
-agora_version = ">=0.1"
 requires = ()
+agora_version = ">=0.1,<1"
+TABLES = models.TABLES
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 

@@ -24,6 +24,10 @@ from plugins.wishlist import models  # noqa: F401  (registers the table on Base.
 from plugins.wishlist import settings as wishlist_settings
 from plugins.wishlist.views import SERVICES
 
+requires = ()
+agora_version = ">=0.1,<1"
+TABLES = models.TABLES
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 

@@ -1,8 +1,8 @@
 """Changing a wishlist: add one product, add many, remove one, remove many.
 
 Functions take the session and plain values and raise :class:`core.errors.AgoraError`.
-A product can be wished for when it exists (404 otherwise) and is sold: active, with no
-vendor or an approved one (400 otherwise).  ``(user_id, product_id)`` is unique and rows are
+A product can be wished for when it exists (404 otherwise) and is sold: active and meeting
+the plugins' criteria of :mod:`core.catalog.sellable` (400 otherwise).  ``(user_id, product_id)`` is unique and rows are
 inserted with ``ON CONFLICT DO NOTHING``, so concurrent adds never duplicate nor fail.
 The cap (``agora.wishlist.max_items``) is checked before inserting; two concurrent adds
 at the very limit may overshoot it by one, which is harmless.
@@ -11,14 +11,16 @@ from __future__ import annotations
 
 from sqlalchemy import delete, func, select
 
-from core.catalog.models import Product, Vendor
+from core.catalog import sellable
+from core.catalog.models import Product
 from core.db import dialect_insert, utcnow
 from core.errors import AgoraError, not_found
 from plugins.wishlist.models import WishlistItem
 
 
-def is_sold(product: Product, vendor: Vendor | None) -> bool:
-    return bool(product.is_active and (vendor is None or vendor.status == "approved"))
+def is_sold(product: Product, allowed: bool) -> bool:
+    """Active and ``allowed`` (``core.catalog.sellable.column`` loaded with the product)."""
+    return bool(product.is_active and allowed)
 
 
 def count(db, user_id: int) -> int:
@@ -41,8 +43,7 @@ def _insert(db, user_id: int, product_ids: list[int]) -> None:
 
 def add(db, user_id: int, product_id: int, *, cap: int) -> tuple[int, bool]:
     """Put a product in the wishlist; returns ``(entry id, created)``."""
-    row = db.execute(select(Product, Vendor).outerjoin(Vendor, Vendor.id == Product.vendor_id)
-                     .where(Product.id == product_id)).one_or_none()
+    row = db.execute(select(Product, sellable.column(db)).where(Product.id == product_id)).one_or_none()
     if row is None:
         raise AgoraError(404, f"There is no product {product_id}.", name="product_id")
     if not is_sold(*row):
@@ -63,8 +64,7 @@ def bulk_add(db, user_id: int, product_ids: list[int], *, cap: int) -> dict:
     of ``not_found``, ``not_sold``, ``already_in_wishlist``, ``wishlist_full``."""
     wanted = list(dict.fromkeys(product_ids))  # de-duplicated, order kept
     products = {p.id: (p, v) for p, v in db.execute(
-        select(Product, Vendor).outerjoin(Vendor, Vendor.id == Product.vendor_id)
-        .where(Product.id.in_(wanted))).all()}
+        select(Product, sellable.column(db)).where(Product.id.in_(wanted))).all()}
     existing = _existing(db, user_id, wanted)
     room = cap - count(db, user_id)
     added, skipped = [], []

@@ -22,3 +22,5 @@ class WishlistItem(Base):
         Index("ix_wishlist_items_user_added", "user_id", "added_at"),
         {"info": {"owner": "wishlist"}},
     )
+
+TABLES = ("wishlist_items",)  # the tables this package owns (its alembic branch)

@@ -132,3 +132,30 @@ def test_a_plugin_brings_its_own_hookspecs_and_others_implement_them_optionally(
     pm, _ = build_plugin_manager(["email"])  # email's vendor hooks are optional: it starts alone
     vendor_hook = getattr(pm.hook, "agora_vendor_approved", None)
     assert vendor_hook is None or vendor_hook.spec is None
+
+
+def _entry_points() -> dict[str, str]:
+    import configparser
+    from pathlib import Path
+
+    parser = configparser.ConfigParser()
+    parser.read(Path(__file__).resolve().parents[2] / "setup.cfg")
+    lines = parser["options.entry_points"]["agora.plugins"].strip().splitlines()
+    return dict(line.replace(" ", "").split("=", 1) for line in lines)
+
+
+@pytest.mark.parametrize("name, module", sorted(_entry_points().items()))
+def test_every_plugin_declares_its_markers_the_same_way(name, module):
+    """``requires``, ``agora_version`` and ``TABLES`` (exactly the tables its models own) in its
+    ``__init__``, like the template of docs/architecture.md says."""
+    import importlib
+
+    from packaging.specifiers import SpecifierSet
+
+    from core.db import Base
+
+    plugin = importlib.import_module(module)
+    assert isinstance(plugin.requires, tuple) and all(isinstance(r, str) for r in plugin.requires)
+    SpecifierSet(plugin.agora_version)  # a valid PEP 440 range
+    owned = {t.name for t in Base.metadata.tables.values() if t.info.get("owner") == name}
+    assert set(plugin.TABLES) == owned, f"plugin {name!r}: TABLES {plugin.TABLES} but its models own {owned}"

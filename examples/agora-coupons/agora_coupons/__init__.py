@@ -14,8 +14,13 @@ Enable it after the cart: ``agora.plugins = ... cart ... coupons``, then ``agora
 
 Only these Agora modules are used: ``core.hooks``, ``core.db``, ``core.errors``,
 ``core.validation``, ``core.openapi``, ``core.pagination``, ``core.money``,
-``core.orders.pricing``, ``core.catalog.models`` (read-only), ``core.plugins.PluginError`` and
-the cart plugin's public ``plugins.cart.api`` (hence ``requires``).
+``core.orders.pricing``, ``core.catalog.models`` (read-only), ``config.Key`` and the cart
+plugin's public ``plugins.cart.api`` (hence ``requires``).
+
+The package has the shape of every Agora feature (docs/architecture.md): this module holds
+only the hook implementations; ``views`` the thin services; ``admin`` and ``usage`` the rules
+(session and values); ``rules`` the pure coupon arithmetic; ``schemas``, ``serialize``,
+``models`` (:data:`TABLES`), ``settings`` and ``migrations/``.
 """
 from __future__ import annotations
 
@@ -25,34 +30,24 @@ from agora_coupons import (
     models,  # noqa: F401  (registers the tables on Base.metadata)
     usage,
 )
-from agora_coupons.services import SERVICES
-from config import Settings
+from agora_coupons import settings as coupon_settings
+from agora_coupons.views import SERVICES
 from core.hooks import hookimpl
-from core.plugins import PluginError
 
 requires = ("cart",)
 agora_version = ">=0.1,<1"
+TABLES = models.TABLES
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-RETURN_ON_CANCEL = "agora.coupons.return_on_cancel"
-
-
-def return_on_cancel(settings: Settings) -> bool:
-    """The ``agora.coupons.return_on_cancel`` setting (plugin keys arrive as ini strings)."""
-    raw = str(settings.get(RETURN_ON_CANCEL, "true")).strip().lower()
-    if raw not in ("true", "false", "1", "0", "yes", "no", "on", "off"):
-        raise PluginError(f"plugin 'coupons': {RETURN_ON_CANCEL} must be true or false, not {raw!r}")
-    return raw in ("true", "1", "yes", "on")
 
 
 @hookimpl
-def agora_settings_defaults():
-    return {RETURN_ON_CANCEL: "true"}
+def agora_settings_keys():
+    return coupon_settings.KEYS
 
 
 @hookimpl
 def agora_includeme(config, settings):
-    return_on_cancel(settings)  # a bad value stops start-up with one line
     for service in SERVICES:
         config.add_cornice_service(service)
 
@@ -86,5 +81,5 @@ def agora_checkout_completed(request, order):
 
 @hookimpl
 def agora_order_cancelled(request, order):
-    if return_on_cancel(request.settings):
+    if coupon_settings.return_on_cancel(request.settings):
         usage.release_use(request.db, order)

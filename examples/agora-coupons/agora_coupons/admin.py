@@ -1,4 +1,4 @@
-"""Creating and changing coupons (managers), and the coupon as JSON.
+"""Managing coupons (managers): list, create, change, deactivate.
 
 Everything a client can get wrong answers 400 on the field concerned: a duplicate code (codes
 are compared upper-case), a percentage outside (0, 100] or with more than two decimals, an
@@ -9,40 +9,16 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from agora_coupons.models import Coupon
-from agora_coupons.rules import percent_text
 from core.catalog.models import Category, Vendor
 from core.db import utcnow
-from core.errors import AgoraError
+from core.errors import AgoraError, not_found
 from core.money import format_minor, to_minor
 
 FIELDS = ("code", "description", "kind", "value", "minimum_subtotal", "valid_from", "valid_until",
           "usage_limit", "per_customer_limit", "categories", "vendors", "is_active")
-
-
-def coupon_json(coupon: Coupon, currency: str) -> dict:
-    money = lambda amount: format_minor(amount, currency)  # noqa: E731
-    return {
-        "id": coupon.id,
-        "code": coupon.code,
-        "description": coupon.description,
-        "kind": coupon.kind,
-        "value": percent_text(coupon.value) if coupon.kind == "percent" else money(coupon.value),
-        "currency": currency,
-        "minimum_subtotal": money(coupon.minimum_subtotal),
-        "valid_from": coupon.valid_from.isoformat() if coupon.valid_from else None,
-        "valid_until": coupon.valid_until.isoformat() if coupon.valid_until else None,
-        "usage_limit": coupon.usage_limit,
-        "per_customer_limit": coupon.per_customer_limit,
-        "times_used": coupon.times_used,
-        "categories": list(coupon.categories or []),
-        "vendors": list(coupon.vendors or []),
-        "is_active": coupon.is_active,
-        "created_at": coupon.created_at.isoformat(),
-        "updated_at": coupon.updated_at.isoformat(),
-    }
 
 
 def _bad(name: str, description: str) -> AgoraError:
@@ -139,3 +115,38 @@ def update(db, coupon: Coupon, changes: dict, currency: str) -> None:
     merged["is_active"] = True if merged["is_active"] is None else merged["is_active"]
     _apply(db, coupon, merged, currency)
     db.flush()
+
+
+def page(db, active: bool | None):
+    """``(count, fetch(offset, limit))`` of the coupons, newest first, optionally by ``active``."""
+    where = [Coupon.is_active.is_(active)] if active is not None else []
+    count = db.execute(select(func.count(Coupon.id)).where(*where)).scalar_one()
+
+    def fetch(offset, limit):
+        return db.execute(select(Coupon).where(*where).order_by(Coupon.created_at.desc(), Coupon.id.desc())
+                          .offset(offset).limit(limit)).scalars().all()
+
+    return count, fetch
+
+
+def get(db, coupon_id: int) -> Coupon:
+    """The coupon ``coupon_id``, or a 404."""
+    coupon = db.get(Coupon, coupon_id)
+    if coupon is None:
+        raise not_found("No such coupon.", name="id")
+    return coupon
+
+
+def change(db, coupon_id: int, changes: dict, currency: str) -> Coupon:
+    """Apply a PATCH to the coupon ``coupon_id`` (404 when there is none)."""
+    coupon = get(db, coupon_id)
+    update(db, coupon, changes, currency)
+    return coupon
+
+
+def deactivate(db, coupon_id: int) -> Coupon:
+    """Deactivate the coupon: kept for the orders that used it, it can no longer be applied."""
+    coupon = get(db, coupon_id)
+    coupon.is_active = False
+    db.flush()
+    return coupon

@@ -78,3 +78,6 @@ class CouponUsage(Base):
         Index("ix_coupon_usages_coupon_user", "coupon_id", "user_id"),
         OWNER,
     )
+
+
+TABLES = ("coupons", "coupon_applications", "coupon_usages")

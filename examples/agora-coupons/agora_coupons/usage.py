@@ -1,6 +1,8 @@
 """The coupon in a shopper's cart, its price at checkout, and its use by an order.
 
-The functions take the session and plain values; the hooks in :mod:`agora_coupons` call them.
+The functions take the session and plain values; the hooks in :mod:`agora_coupons` and the
+cart-coupon views call them.  The two that price the cart (:func:`in_cart`, :func:`apply_code`)
+take the request only as the context of Agora's checkout hooks, which build and price the lines.
 
 Never over-used (``usage_limit``): :func:`record_use` runs inside the checkout transaction
 (``agora_checkout_completed``) and increments the counter with one conditional statement,
@@ -20,6 +22,7 @@ from agora_coupons import rules
 from agora_coupons.models import Coupon, CouponApplication, CouponUsage
 from core.db import utcnow
 from core.errors import AgoraError
+from core.orders.pricing import price_lines
 
 ADJUSTMENT_CODE = "coupon"
 
@@ -53,6 +56,41 @@ def apply(db, user_id: int, coupon: Coupon) -> None:
     db.execute(delete(CouponApplication).where(CouponApplication.user_id == user_id))
     db.add(CouponApplication(user_id=user_id, coupon_id=coupon.id, applied_at=utcnow()))
     db.flush()
+
+
+def in_cart(db, user, currency: str, *, request) -> tuple[str | None, int, str | None]:
+    """``(code, discount, problem)`` of the coupon applied to ``user``'s cart (all None/0 when none).
+
+    ``problem`` says what stops it (expired, empty cart, below its minimum …), else None."""
+    coupon = applied_coupon(db, user.id)
+    if coupon is None:
+        return None, 0, None
+    problem = rules.state_problem(db, coupon, user.id, utcnow())
+    if problem is not None:
+        return coupon.code, 0, problem
+    lines = request.hooks.agora_checkout_lines(request=request, user=user)
+    if not lines:
+        return coupon.code, 0, "Your cart is empty."
+    try:
+        pricing = price_lines(request, user, lines)
+    except AgoraError as exc:  # e.g. an item no longer sold: say so instead of failing
+        return coupon.code, 0, str(exc)
+    found = rules.discount_for(db, coupon, pricing.lines, pricing.subtotal, currency)
+    return coupon.code, found.amount, found.problem
+
+
+def apply_code(db, user, code: str, *, request) -> Coupon:
+    """Apply ``code`` to ``user``'s cart; a 400 on ``code`` saying why when it cannot be used."""
+    coupon = check_usable(db, find_coupon(db, code), code, user.id)
+    lines = request.hooks.agora_checkout_lines(request=request, user=user)
+    if not lines:
+        raise AgoraError(400, "Your cart is empty; add something before applying a coupon.", name="cart")
+    pricing = price_lines(request, user, lines)
+    found = rules.discount_for(db, coupon, pricing.lines, pricing.subtotal, pricing.currency)
+    if found.problem:
+        raise AgoraError(400, found.problem, name="code")
+    apply(db, user.id, coupon)
+    return coupon
 
 
 def remove(db, user_id: int) -> None:

@@ -11,7 +11,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect
 
-from core import load, make_app
+from config import SettingsError
+from core import load
 from core.db import Base
 from core.plugins import PluginError
 from core.testing import ini_for
@@ -55,11 +56,24 @@ def test_it_needs_the_cart(database_url):
         load(ini_for(database_url, ["coupons"]), environ={})
 
 
-def test_a_bad_setting_stops_start_up(database_url, connection):
-    settings, pm, loaded = load(ini_for(database_url, ["cart", "coupons"],
-                                        {"agora.coupons.return_on_cancel": "maybe"}), environ={})
-    with pytest.raises(PluginError, match="agora.coupons.return_on_cancel"):
-        make_app(settings, pm, loaded)
+def test_a_bad_setting_stops_start_up(database_url):
+    with pytest.raises(SettingsError, match="invalid setting agora.coupons.return_on_cancel: not a boolean"):
+        load(ini_for(database_url, ["cart", "coupons"], {"agora.coupons.return_on_cancel": "maybe"}), environ={})
+
+
+def test_the_setting_is_overridable_from_the_environment(database_url):
+    ini = ini_for(database_url, ["cart", "coupons"], {"agora.coupons.return_on_cancel": "true"})
+    settings, _, _ = load(ini, environ={"AGORA_COUPONS_RETURN_ON_CANCEL": "false"})
+    assert settings["agora.coupons.return_on_cancel"] is False
+
+
+def test_it_has_the_plugin_markers():
+    """Like every first-party plugin: agora_version, TABLES (its models' tables) and requires."""
+    import agora_coupons
+
+    assert agora_coupons.agora_version and agora_coupons.requires == ("cart",)
+    owned = {t.name for t in Base.metadata.tables.values() if t.info.get("owner") == "coupons"}
+    assert set(agora_coupons.TABLES) == owned
 
 
 def test_models_and_migrations_agree(engine):

@@ -7,7 +7,7 @@ import io
 import pytest
 from PIL import Image as PILImage
 
-from core.catalog.models import Category, Vendor
+from core.catalog.models import Category
 from core.hooks import hookimpl
 
 
@@ -44,24 +44,6 @@ def vendor_events(loaded):
     pm.register(recorder, name=f"vendor-events-{id(recorder)}")
     yield recorder
     pm.unregister(recorder)
-
-
-@pytest.fixture
-def make_vendor(db, make_user):
-    """``make_vendor(status="approved", name=...)`` → a Vendor with its user (role follows status)."""
-    counter = iter(range(1, 10_000))
-
-    def make(status: str = "approved", name: str | None = None) -> Vendor:
-        n = next(counter)
-        user = make_user("vendor" if status == "approved" else "customer")
-        vendor = Vendor(user_id=user.id, name=name or f"Store {n}", slug=f"store-{n}-{user.id}",
-                        description="", status=status)
-        db.add(vendor)
-        db.flush()
-        vendor.user = user
-        return vendor
-
-    return make
 
 
 @pytest.fixture

@@ -1,24 +1,24 @@
-"""``POST /api/payments/webhook/stripe/``: Stripe events, signature-verified, each processed once.
+"""Stripe's events: verified, each processed once, each type settled through core orders.
 
 Handled: ``payment_intent.amount_capturable_updated`` (authorized; completes a checkout the
 browser never finished, from the intent's stored line snapshot, or releases it when that is
 no longer possible), ``payment_intent.payment_failed``, ``payment_intent.canceled`` and
 ``charge.refunded`` (a refund made in the Stripe dashboard).  Other types are acknowledged
-and ignored.  A replayed event id answers 200 and changes nothing.
+and ignored.  A replayed event id changes nothing.
+
+The functions take the session and values; ``request`` is passed on only as the context of
+core's settlement and checkout functions, which fire the order hooks with it.
 """
 from __future__ import annotations
 
 import logging
 
 import stripe
-from cornice import Service
-from marshmallow import Schema, fields
 from sqlalchemy import select
 
 from core.accounts.models import User
 from core.db import dialect_insert
 from core.errors import AgoraError
-from core.openapi import responds, takes_body, takes_header
 from core.orders.api import CANCELLABLE, cancel, complete, find_order, mark_refunded
 from core.orders.models import Order
 from core.orders.payment import PaymentError
@@ -26,8 +26,24 @@ from plugins.payments.models import ProcessedEvent
 
 log = logging.getLogger("agora.payments.webhook")
 
-webhook_svc = Service("payments_webhook_stripe", "/api/payments/webhook/stripe/",
-                      description="Stripe webhook endpoint (signature verified)")
+
+def receive(db, provider, payload: bytes, signature: str | None, *, request) -> bool:
+    """Verify and process one Stripe event; False when its id was processed before.
+
+    404 when Stripe is not this shop's provider, 400 when the signature is missing or invalid."""
+    if getattr(provider, "name", None) != "stripe":
+        raise AgoraError(404, "Stripe is not the payment provider of this shop.", location="path")
+    try:
+        event = stripe.Webhook.construct_event(payload, signature, provider.webhook_secret)
+    except (stripe.SignatureVerificationError, ValueError):
+        raise AgoraError(400, "The webhook signature is missing or invalid.", name="Stripe-Signature",
+                         location="header") from None
+    if not _first_time(db, event.id, event.type):
+        return False
+    handler = HANDLERS.get(event.type)
+    if handler is not None:
+        handler(db, provider, event.data.object, request)
+    return True
 
 
 def _first_time(db, event_id: str, event_type: str) -> bool:
@@ -36,50 +52,17 @@ def _first_time(db, event_id: str, event_type: str) -> bool:
     return inserted.first() is not None
 
 
-class WebhookOut(Schema):
-    received = fields.Boolean()
-    duplicate = fields.Boolean(metadata={"description": "the event id was processed before; nothing changed"})
+def _record(db, provider, intent_id):
+    return provider.record(db, intent_id) if intent_id else None
 
 
-@webhook_svc.post()
-@responds(200, WebhookOut, description="The event is processed (or was already)")
-@responds(400, description="The Stripe-Signature header is missing or invalid")
-@responds(404, description="Stripe is not the payment provider of this shop")
-@takes_header("Stripe-Signature", "Stripe's signature of the body (see Stripe's webhook documentation)", required=True)
-@takes_body("application/json", {"type": "object", "description": "A Stripe event object"})
-def stripe_webhook(request):
-    """Receive a Stripe event (called by Stripe, not by clients).
-
-    The ``Stripe-Signature`` header is verified; each event id is processed once (a replay answers
-    200 with ``duplicate: true``).  404 when Stripe is not this shop's payment provider."""
-    provider = request.payment_provider
-    if getattr(provider, "name", None) != "stripe":
-        raise AgoraError(404, "Stripe is not the payment provider of this shop.", location="path")
-    signature = request.headers.get("Stripe-Signature")
-    try:
-        event = stripe.Webhook.construct_event(request.body, signature, provider.webhook_secret)
-    except (stripe.SignatureVerificationError, ValueError):
-        raise AgoraError(400, "The webhook signature is missing or invalid.", name="Stripe-Signature",
-                         location="header") from None
-    if not _first_time(request.db, event.id, event.type):
-        return {"received": True, "duplicate": True}
-    handler = HANDLERS.get(event.type)
-    if handler is not None:
-        handler(request, provider, event.data.object)
-    return {"received": True}
-
-
-def _record(request, provider, intent_id):
-    return provider.record(request.db, intent_id) if intent_id else None
-
-
-def on_authorized(request, provider, intent):
-    record = _record(request, provider, intent.id)
+def on_authorized(db, provider, intent, request):
+    record = _record(db, provider, intent.id)
     if record is None or record.order_id is not None or record.status != "created":
         return
-    if find_order(request.db, provider.name, record.reference) is not None:
+    if find_order(db, provider.name, record.reference) is not None:
         return
-    user = request.db.get(User, record.user_id) if record.user_id is not None else None  # None: a guest
+    user = db.get(User, record.user_id) if record.user_id is not None else None  # None: a guest
     try:
         authorization = provider.verify(record, intent)
     except PaymentError as exc:
@@ -90,29 +73,29 @@ def on_authorized(request, provider, intent):
         log.info("webhook could not complete checkout of %s; released", record.reference)
 
 
-def on_failed(request, provider, intent):
-    record = _record(request, provider, intent.id)
+def on_failed(db, provider, intent, request):
+    record = _record(db, provider, intent.id)
     if record is not None and record.order_id is None:
         record.status = "failed"
 
 
-def on_canceled(request, provider, intent):
-    record = _record(request, provider, intent.id)
+def on_canceled(db, provider, intent, request):
+    record = _record(db, provider, intent.id)
     if record is None:
         return
     if record.order_id is None:
         record.status = "cancelled"
         return
-    order = request.db.get(Order, record.order_id)
+    order = db.get(Order, record.order_id)
     if order is not None and order.status in CANCELLABLE and order.payment_status == "authorized":
         order.payment_status = "released"
         cancel(request, order, note="The payment authorization was cancelled at Stripe.")
 
 
-def on_refunded(request, provider, charge):
+def on_refunded(db, provider, charge, request):
     charge = charge.to_dict()
     intent_id = charge.get("payment_intent")
-    order = request.db.execute(select(Order).where(
+    order = db.execute(select(Order).where(
         Order.payment_provider == "stripe", Order.payment_reference == intent_id)).scalar_one_or_none()
     if order is None:
         return
