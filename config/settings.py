@@ -154,6 +154,8 @@ CORE_KEYS = [
     Key("agora.checkout.shipping_flat", Decimal("0.00"), as_decimal),
     Key("agora.checkout.free_shipping_over", None, lambda v: None if v in (None, "") else as_decimal(v)),
     Key("agora.checkout.tax_rate", Decimal("0"), as_decimal),
+    # Seconds a payment intent holds its units (core.orders.reservations)
+    Key("agora.checkout.reservation_ttl", 900, positive_int),
     # Returns (core/returns): days after shipping/delivery a return may be asked for; whether a
     # return also gives back its lines' share of the shipping.
     Key("agora.returns.window_days", 30, non_negative_int),
@@ -172,6 +174,7 @@ CORE_KEYS = [
     # Mail-sending requests (password reset, resend verification) per email / per address per window.
     Key("agora.throttle.mail_per_account", 5, int),
     Key("agora.throttle.mail_per_address", 20, int),
+    Key("agora.throttle.guest_checkouts_per_address", 20, int),  # guest payment intents per window
     Key("agora.db.pool_size", 5, int),
     Key("agora.db.max_overflow", 5, int),
     Key("agora.db.echo", False, as_bool),

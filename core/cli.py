@@ -85,10 +85,10 @@ def cmd_demo_data(args, settings, pm, loaded):
 
 
 def cmd_worker(args, settings, pm, loaded):
-    tasks = [t for group in pm.hook.agora_worker_tasks(settings=settings) for t in (group or [])]
-    if not tasks:
-        print("agora: no enabled plugin has background work (enable the email plugin)")
-        return
+    from core.orders.housekeeping import worker_tasks
+
+    tasks = worker_tasks(settings) + [t for group in pm.hook.agora_worker_tasks(settings=settings)
+                                      for t in (group or [])]
     stop = threading.Event()
 
     def _stop(signum, frame):

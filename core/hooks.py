@@ -135,14 +135,16 @@ def agora_checkout_lines(request, user):
     """Return the lines to buy as a list of ``core.orders.checkout_types.CheckoutLine``.
 
     ``firstresult``: the first plugin returning a non-None list wins (the cart plugin
-    provides it).  In the checkout transaction."""
+    provides it).  In the checkout transaction.  ``user`` is None for a guest checkout (no
+    account): the lines are then those of the request's ``X-Cart-Token`` cart."""
 
 
 @hookspec
 def agora_checkout_validate(request, user, lines, shipping_address):
     """Refuse a checkout by raising :class:`core.errors.AgoraError` (a 4xx with its reason).
 
-    Called after the lines are collected, in the checkout transaction.  Return ignored."""
+    Called after the lines are collected, in the checkout transaction.  Return ignored.
+    ``user`` is None for a guest checkout (no account)."""
 
 
 @hookspec
@@ -151,7 +153,7 @@ def agora_checkout_price(request, user, lines, pricing):
     shipping, tax or discounts with ``pricing.add_adjustment(...)``.
 
     Called after core's default pricing; the total is recomputed by core from the result.
-    In the checkout transaction.  Return ignored."""
+    In the checkout transaction.  Return ignored.  ``user`` is None for a guest (no account)."""
 
 
 @hookspec(firstresult=True)

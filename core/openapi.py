@@ -113,6 +113,24 @@ def takes_header(name: str, description: str, *, required: bool = False, **schem
     return decorate
 
 
+CART_TOKEN = "X-Cart-Token"
+
+
+def takes_cart_token(description: str = ""):
+    """Document the ``X-Cart-Token`` header of an operation with ``permission="shopper"``: open to
+    a signed-in caller *or* a guest cart (``Authorization: Bearer`` or ``X-Cart-Token``, the
+    token of ``POST /api/cart/guest/``).  Either security scheme will do; with neither the
+    answer is 401, an unknown, expired or spent token is 404."""
+
+    def decorate(view):
+        return takes_header(CART_TOKEN, description or (
+            "A guest cart's token (from POST /api/cart/guest/), sent instead of a Bearer token by a "
+            "shopper without an account. Unknown, expired or spent (merged) → 404."),
+            minLength=1, maxLength=200)(view)
+
+    return decorate
+
+
 def takes_body(content_type: str, schema: dict, description: str = ""):
     """Document a body the view parses itself (a ``multipart/form-data`` upload)."""
 
@@ -237,6 +255,9 @@ def build_spec(registry, title: str = "Agora", version: str = "0.1.0") -> dict:
     plugin.converter.answer_schemas = _answer_schemas(s for _, s in documented)
     plugin.converter.amount_decimals = exponent(currency)
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})
+    spec.components.security_scheme("cartToken", {
+        "type": "apiKey", "in": "header", "name": CART_TOKEN,
+        "description": "A guest cart's token from POST /api/cart/guest/ (shoppers without an account)"})
     spec.components.schema("Error", ERROR_SCHEMA)
     tags = set()
     for path, service in documented:
@@ -353,12 +374,17 @@ def _operation(spec, service, path, method, view, args) -> dict:
         answers[status] = response
 
     derived = {503}
-    has_input = bool(placeholders) or bool(headers) or body is not None or (schema is not None and any(
+    # An X-Cart-Token is never a 400: unknown or malformed, it is a cart that does not exist (404).
+    read_headers = any(h["name"] != CART_TOKEN for h in headers)
+    has_input = bool(placeholders) or read_headers or body is not None or (schema is not None and any(
         part is not None for part in (schema.body, schema.querystring, schema.path)))
     if has_input:
         derived.add(400)
     permission = args.get("permission")
-    if permission:
+    if permission == "shopper":  # a Bearer token or a guest's X-Cart-Token (see takes_cart_token)
+        op["security"] = [{"bearer": []}, {"cartToken": []}]
+        derived.update({401, 404})
+    elif permission:
         op["security"] = [{"bearer": []}]
         derived.add(401)
         if permission != "authenticated":

@@ -26,6 +26,7 @@ from core.accounts.schemas import (
 )
 from core.errors import AgoraError
 from core.openapi import responds
+from core.orders.guests import adopt_guest_orders
 from core.validation import In, validate
 
 register_svc = Service("auth_register", "/api/auth/register/", description="Create an account")
@@ -114,6 +115,7 @@ def _verify(request, token: str, location: str) -> dict:
     user.email_verified = True
     user.is_active = True
     if first_time:
+        adopt_guest_orders(request.db, user)  # orders placed without an account, with this email
         request.hooks.agora_email_verified(request=request, user=user)
     return {"detail": "Your email address is verified.", "user": user.to_json()}
 

@@ -17,22 +17,22 @@ from __future__ import annotations
 
 import copy
 
-from sqlalchemy import select
-
 from core.catalog import version
-from core.catalog.models import Product, Size
+from core.catalog.models import Product
 from core.catalog.queries import public_products, with_labels
 from core.catalog.serialize import product_detail
 from core.errors import not_found
+from core.orders.reservations import available
 
 _MISSING = object()
 
 
 def live_stock(db, size_ids: list[int]) -> dict[int, int]:
-    """``{size id: units available}`` for ``size_ids`` in one statement."""
+    """``{size id: units available}`` for ``size_ids`` in one statement: the stock less the live
+    reservations of buyers who are paying (:func:`core.orders.reservations.available`)."""
     if not size_ids:
         return {}
-    return dict(db.execute(select(Size.id, Size.stock).where(Size.id.in_(size_ids))).all())
+    return available(db, size_ids)
 
 
 def _static_detail(request, db, slug: str, fresh_stock: dict):

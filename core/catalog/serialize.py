@@ -22,6 +22,7 @@ from sqlalchemy import inspect, select
 from core.catalog.categories import load_all, tree
 from core.catalog.models import Category, Image, Product, Size, Variant, Vendor, unit_price
 from core.money import format_minor
+from core.orders.reservations import available_column
 
 
 def _labels(db, products: Sequence[Product]) -> dict[int, tuple[dict, dict | None]]:
@@ -72,7 +73,7 @@ def product_summaries(db, products: Sequence[Product]) -> list[dict]:
     return [_summary(p, labels[p.id]) for p in products]
 
 
-def _variants_json(db, product: Product) -> list[dict]:
+def _variants_json(db, product: Product, public: bool = True) -> list[dict]:
     """The active variants of ``product`` with their active sizes and images (3 statements)."""
     variants = db.execute(
         select(Variant).where(Variant.product_id == product.id, Variant.is_active.is_(True))
@@ -82,13 +83,15 @@ def _variants_json(db, product: Product) -> list[dict]:
     sizes: dict[int, list[dict]] = defaultdict(list)
     images: dict[int, list[dict]] = defaultdict(list)
     if ids:
-        for size in db.execute(
-            select(Size).where(Size.variant_id.in_(ids), Size.is_active.is_(True))
+        # ``stock`` is what a buyer may still take: units held for others' payments are not in it.
+        for size, units in db.execute(
+            select(Size, available_column() if public else Size.stock).where(Size.variant_id.in_(ids), Size.is_active.is_(True))
             .order_by(Size.position, Size.id)
-        ).scalars():
+        ).all():
+            units = max(0, int(units))
             sizes[size.variant_id].append({
                 "id": size.id, "label": size.label, "sku": size.sku,
-                "stock": size.stock, "in_stock": size.stock > 0,
+                "stock": units, "in_stock": units > 0,
             })
         for image in db.execute(
             select(Image).where(Image.variant_id.in_(ids)).order_by(Image.position, Image.id)
@@ -106,14 +109,16 @@ def _variants_json(db, product: Product) -> list[dict]:
     } for v in variants]
 
 
-def product_detail(db, product: Product) -> dict:
+def product_detail(db, product: Product, public: bool = True) -> dict:
     """docs/api.md product detail: the summary plus description, active variants (with active sizes
-    and images), timestamps and ``is_active`` (≤ 4 statements)."""
+    and images), timestamps and ``is_active`` (≤ 4 statements).  ``public``: a size's ``stock`` is
+    what a buyer may take (stock − live reservations); False (the vendor's own view) shows the
+    stored stock, the number a vendor edits."""
     detail = product_summaries(db, [product])[0]
     detail.update({
         "description": product.description,
         "is_active": bool(product.is_active),
-        "variants": _variants_json(db, product),
+        "variants": _variants_json(db, product, public),
         "created_at": product.created_at.isoformat(),
         "updated_at": product.updated_at.isoformat(),
     })

@@ -1,7 +1,9 @@
 """Keep the denormalized product columns (min/max price, in_stock, image) true.
 
 Call :func:`refresh_products` in the same transaction as any write that changes a product's
-variants, sizes, stock, prices or images (vendor edits, checkout, cancellation)."""
+variants, sizes, stock, prices or images (vendor edits, checkout, cancellation), and when stock
+reservations change (:mod:`core.orders.reservations`): ``in_stock`` counts only units nobody
+holds for a payment."""
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -12,6 +14,8 @@ from core.catalog.models import Image, Product, Size, Variant
 
 
 def refresh_products(db, product_ids: Iterable[int]) -> None:
+    from core.orders.reservations import reserved_units  # core.orders imports this module
+
     ids = sorted(set(product_ids))
     if not ids:
         return
@@ -22,7 +26,8 @@ def refresh_products(db, product_ids: Iterable[int]) -> None:
     max_price = select(func.max(effective)).where(active_variant).correlate(Product).scalar_subquery()
     in_stock = exists(
         select(Size.id).join(Variant, Size.variant_id == Variant.id)
-        .where(active_variant, Size.is_active.is_(True), Size.stock > 0)
+        .where(active_variant, Size.is_active.is_(True),
+               Size.stock - reserved_units(Size.id) > 0)
     ).correlate(Product)
     image = (
         select(Image.url).join(Variant, Image.variant_id == Variant.id)

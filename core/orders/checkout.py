@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from core.errors import AgoraError, not_found
-from core.orders import pipeline, settlement
+from core.orders import guests, pipeline, reservations, settlement
+from core.orders.guests import Buyer
 from core.orders.models import Order
 from core.orders.payment import Authorization, PaymentError
 from core.orders.pricing import price_lines
@@ -24,29 +25,59 @@ MAX_IDEMPOTENCY_KEY = 200
 
 
 def cart_lines(request, user) -> list:
-    """The checkout lines the cart plugin provides (400 when there are none)."""
+    """The checkout lines the cart plugin provides (400 when there are none); ``user`` None is a
+    guest (the cart plugin reads the request's ``X-Cart-Token``)."""
     lines = request.hooks.agora_checkout_lines(request=request, user=user)
     if not lines:
         raise AgoraError(400, "Your cart is empty.", name="cart")
     return lines
 
 
-def create_payment_intent(request, user, shipping_address: dict, idempotency_key: str | None) -> dict:
-    """Price the cart and create the provider's intent; the provider's answer (amount in minor units)."""
+def create_payment_intent(request, buyer: Buyer, shipping_address: dict, idempotency_key: str | None) -> dict:
+    """Price the cart, create the provider's intent and reserve its units; the provider's answer
+    (amount in minor units).  Units others hold → 409, and the new intent is released again.
+    A guest (``buyer.user`` None) is throttled per client address first."""
     if idempotency_key is not None and not (1 <= len(idempotency_key) <= MAX_IDEMPOTENCY_KEY):
         raise AgoraError(400, f"Idempotency-Key must be 1 to {MAX_IDEMPOTENCY_KEY} characters.",
                          name="Idempotency-Key", location="header")
+    user = buyer.user
+    if user is None:
+        guests.throttle_guest(request)
     lines = cart_lines(request, user)
     request.hooks.agora_checkout_validate(request=request, user=user, lines=lines, shipping_address=shipping_address)
     pricing = price_lines(request, user, lines)
+    provider = request.payment_provider
+    snapshot = [{"size_id": line.size_id, "quantity": line.quantity, "source_id": line.source_id} for line in lines]
     try:
-        return request.payment_provider.create_intent(
-            request, user=user, amount=pricing.total, currency=pricing.currency,
-            lines=[{"size_id": line.size_id, "quantity": line.quantity, "source_id": line.source_id}
-                   for line in lines],
-            shipping_address=shipping_address, idempotency_key=idempotency_key)
+        answer = provider.create_intent(
+            request, user=user, amount=pricing.total, currency=pricing.currency, lines=snapshot,
+            shipping_address=shipping_address, idempotency_key=idempotency_key,
+            **({"guest": buyer.guest} if user is None else {}))
     except PaymentError as exc:
         raise AgoraError(exc.status, str(exc), name="payment") from None
+    reference = answer["payment_intent_id"]
+    if pipeline.find_order(request.db, provider.name, reference) is None:  # a replay of a used intent holds nothing
+        try:
+            reservations.reserve(request.db, owner=buyer.reservation_owner, reference=reference,
+                                 lines=snapshot, ttl=request.settings[reservations.TTL_SETTING])
+        except AgoraError:
+            settlement.release(request, provider, reference)
+            raise
+    return answer
+
+
+def cancel_payment_intent(request, buyer: Buyer, reference: str) -> None:
+    """The buyer gives up paying: release the reservation and the authorization (idempotent).
+
+    404 for an intent that is not the caller's; 409 once it became an order (cancel the order)."""
+    provider = request.payment_provider
+    if not buyer.owns(provider.intent_owner(request, reference=reference)):
+        raise not_found("No such payment intent.", name="id")
+    if pipeline.find_order(request.db, provider.name, reference) is not None:
+        raise AgoraError(409, "This payment intent is already an order; cancel the order instead.", name="id",
+                         location="path")
+    reservations.release(request.db, reference)
+    settlement.release(request, provider, reference)
 
 
 @dataclass
@@ -59,19 +90,22 @@ class Placed:
     snapshot: Any = None
 
 
-def checkout(request, user, reference: str, shipping_address: dict | None,
+def checkout(request, buyer: Buyer, reference: str, shipping_address: dict | None,
              snapshot: Callable[[Order], Any]) -> Placed:
     """The order of payment intent ``reference``: the existing one, or a new one placed, committed
     and captured.  ``snapshot(order)`` renders it (taken before commit, with the capture's
-    outcome written into ``snapshot["payment"]["status"]`` when it is a dict)."""
+    outcome written into ``snapshot["payment"]["status"]`` when it is a dict).  A guest's new
+    order carries its ``order_token`` in the snapshot (only then: it is stored hashed)."""
     provider = request.payment_provider
+    user = buyer.user
     existing = pipeline.find_order(request.db, provider.name, reference)
     if existing is not None:
-        if existing.user_id != user.id:
+        if not buyer.owns(provider.intent_owner(request, reference=reference)):
             raise not_found("No such payment intent.", name="payment_intent_id")
         return Placed(existing.id, created=False)
     try:
-        authorization = provider.authorization(request, user=user, reference=reference)
+        authorization = provider.authorization(request, user=user, reference=reference,
+                                               **({"guest": buyer.guest} if user is None else {}))
     except PaymentError as exc:
         raise AgoraError(exc.status, str(exc), name="payment_intent_id") from None
     if shipping_address is not None and not same_address(shipping_address, authorization.shipping_address):

@@ -19,7 +19,13 @@ class Order(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(32), unique=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), index=True)
+    # A guest order (no account) has no user: its ``email`` and the SHA-256 of its
+    # ``order_token`` (shown once, in the checkout answer and the confirmation mail) instead.
+    # Verifying an account with that email adopts it (core.orders.guests).
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), index=True,
+                                                nullable=True)
+    email: Mapped[str | None] = mapped_column(String(254), nullable=True, index=True)
+    order_token_hash: Mapped[str | None] = mapped_column(String(64), nullable=True, unique=True)
     status: Mapped[str] = mapped_column(String(20), index=True)
     currency: Mapped[str] = mapped_column(String(3))
     subtotal: Mapped[int] = mapped_column(Integer)
@@ -83,3 +89,23 @@ class OrderStatusChange(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     order: Mapped[Order] = relationship(back_populates="history", lazy="raise")
+
+
+class StockReservation(Base):
+    """Units of a size held for a payment intent while its buyer pays (core.orders.reservations).
+
+    ``owner`` is the cart's owner (``user:<id>`` or ``guest:<token hash>``): a new intent for
+    the same cart replaces its reservation.  A row whose ``expires_at`` has passed holds
+    nothing (every availability query ignores it); the worker deletes it."""
+
+    __tablename__ = "stock_reservations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    size_id: Mapped[int] = mapped_column(ForeignKey("sizes.id", ondelete="CASCADE"), index=True)
+    quantity: Mapped[int] = mapped_column(Integer)
+    payment_reference: Mapped[str] = mapped_column(String(120), index=True)
+    owner: Mapped[str] = mapped_column(String(80), index=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (CheckConstraint("quantity > 0", name="quantity_positive"),)

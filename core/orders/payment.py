@@ -17,10 +17,12 @@ class Authorization:
     reference: str
     amount: int
     currency: str
-    user_id: int
+    user_id: int | None  # None: a guest checkout (``email`` and ``guest_key`` say whose)
     lines: list[dict]  # [{"size_id", "quantity", "source_id"}] snapshot taken at intent creation
     shipping_address: dict
     pending: bool = False  # True: the order is placed in pending_payment, nothing to capture (manual)
+    email: str | None = None  # a guest checkout's email
+    guest_key: str | None = None  # a guest checkout's cart key (SHA-256 of its token)
 
 
 class PaymentError(Exception):
@@ -36,13 +38,15 @@ class PaymentProvider(Protocol):
     name: str
 
     def create_intent(self, request, *, user, amount: int, currency: str, lines: list[dict],
-                      shipping_address: dict, idempotency_key: str | None) -> dict:
+                      shipping_address: dict, idempotency_key: str | None, guest: dict | None = None) -> dict:
         """Create (or replay, for a known idempotency key) an intent for ``amount``; return the
-        API answer ``{payment_intent_id, client_secret, amount (minor units), currency, provider}``."""
+        API answer ``{payment_intent_id, client_secret, amount (minor units), currency, provider}``.
+        A guest checkout has ``user`` None and ``guest={"key", "email"}``: the intent is the key's
+        (core passes ``guest`` only then, so a provider without guest support still serves users)."""
 
-    def authorization(self, request, *, user, reference: str) -> Authorization:
-        """Verify an intent belongs to ``user`` and is authorized; raise PaymentError otherwise
-        (404 for an unknown or another user's intent)."""
+    def authorization(self, request, *, user, reference: str, guest: dict | None = None) -> Authorization:
+        """Verify an intent belongs to ``user`` (or, for a guest, to ``guest["key"]``) and is
+        authorized; raise PaymentError otherwise (404 for an unknown or another buyer's intent)."""
 
     def capture(self, request, *, reference: str, amount: int) -> None:
         """Capture an authorized amount (after the order committed)."""
@@ -52,6 +56,10 @@ class PaymentProvider(Protocol):
 
     def refund(self, request, *, reference: str, amount: int) -> bool:
         """Return captured money; True when the provider confirmed the refund."""
+
+    def intent_owner(self, request, *, reference: str) -> dict | None:
+        """Who an intent belongs to, ``{"user_id", "guest_key"}``, without judging its state;
+        None for an unknown intent (the cancel service checks ownership with it)."""
 
     def refund_partial(self, request, *, reference: str, amount: int, idempotency_key: str) -> str | None:
         """Return ``amount`` (part or all of what was captured) for a return; the provider's

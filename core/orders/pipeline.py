@@ -32,6 +32,7 @@ from core.db import utcnow
 from core.errors import AgoraError
 from core.orders import stock
 from core.orders.checkout_types import CheckoutLine
+from core.orders.guests import issue_order_token
 from core.orders.models import Order, OrderItem, OrderStatusChange
 from core.orders.payment import Authorization
 from core.orders.pricing import load_line_details, price_lines
@@ -71,20 +72,24 @@ def place_order(request, user, provider, authorization: Authorization) -> Order:
             409, "Prices or your cart changed since the payment was authorized; start the payment again.",
             name="payment_intent_id")
     order = Order(
-        number=new_order_number(), user_id=user.id, status="pending_payment", currency=authorization.currency,
+        number=new_order_number(), user_id=user.id if user is not None else None,
+        email=authorization.email if user is None else None,
+        status="pending_payment", currency=authorization.currency,
         subtotal=pricing.subtotal, discount=pricing.discount, shipping=pricing.shipping, tax=pricing.tax,
         total=pricing.total, adjustments=[a.to_json() for a in pricing.adjustments],
         shipping_address=authorization.shipping_address,
         payment_provider=provider.name, payment_reference=authorization.reference,
         payment_status="pending" if authorization.pending else "authorized",
     )
+    if user is None:  # a guest order: a token, shown once, opens it (core.orders.guests)
+        issue_order_token(order)
     db.add(order)
     try:
         db.flush()  # the serialization point for one intent: see the module docstring
     except IntegrityError as exc:
         mark_error_retryable(exc)  # the retry finds the order the other request committed
         raise
-    emptied = stock.lock_and_check_stock(db, lines, details)
+    emptied = stock.lock_and_check_stock(db, lines, details, authorization.reference)
     items = []
     for line in lines:
         size, variant, product, vendor, _ = details[line.size_id]

@@ -42,12 +42,20 @@ class ShippingAddress(BaseSchema):
     phone = TrimmedString(load_default="", validate=validate.Length(max=40))
 
 
+GUEST_EMAIL = ("Required for a checkout without an account (with X-Cart-Token): the confirmation mail goes "
+               "there, and verifying an account with this email later makes the order its own. Ignored "
+               "when signed in.")
+
+
 class PaymentIntentIn(BaseSchema):
     shipping_address = fields.Nested(ShippingAddress, required=True)
+    email = fields.Email(validate=validate.Length(max=254), metadata={"description": GUEST_EMAIL})
 
 
 class CheckoutIn(BaseSchema):
     payment_intent_id = fields.String(required=True, validate=validate.Length(min=1, max=120))
+    email = fields.Email(validate=validate.Length(max=254), metadata={"description": (
+        "A guest checkout's email (optional here: the payment intent's is used)")})
     shipping_address = fields.Nested(ShippingAddress, metadata={"description": (
         "Optional. The order ships to the address the payment intent was created with (the same "
         "address the Stripe webhook path uses). When sent, it must be that address (compared "
@@ -77,6 +85,17 @@ class StatusIn(BaseSchema):
         "description": "The target status: " + ", ".join(ORDER_STATUSES)})
     note = TrimmedString(load_default="", validate=validate.Length(max=500), metadata={
         "description": "Shown in the order's status history"})
+
+
+class PaymentIntentPath(BaseSchema):
+    id = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9_]{1,120}$"), metadata={
+        "description": "The payment intent id (`payment_intent_id` of create-payment-intent)"})
+
+
+class PaymentIntentCancelOut(Schema):
+    payment_intent_id = fields.String()
+    status = fields.String(validate=validate.OneOf(("cancelled",)), metadata={
+        "description": "cancelled: the units are free again and the authorization is released"})
 
 
 class PaymentIntentOut(Schema):
@@ -165,4 +184,13 @@ class OrderOut(Schema):
     payment = fields.Nested(PaymentOut)
     status_history = fields.List(fields.Nested(StatusChangeOut), metadata={"description": "oldest first"})
     created_at = fields.DateTime()
-    user_id = fields.Integer(metadata={"description": "the buyer"})
+    user_id = fields.Integer(allow_none=True, metadata={"description": "the buyer; null: a guest order (no account)"})
+    email = fields.String(allow_none=True, metadata={"description": "a guest order's email (null for an account's)"})
+    order_token = fields.String(metadata={"optional": True, "description": (
+        "Only in the checkout answer of a guest order, once: the token of "
+        "GET /api/orders/guest/{order_token}/ (also in the confirmation mail's link). Agora keeps only its hash.")})
+
+
+class GuestOrderPath(BaseSchema):
+    order_token = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9_-]{20,200}$"), metadata={
+        "description": "The order token of a guest order (the checkout answer's `order_token`, or the mail's link)"})

@@ -48,4 +48,7 @@ def order_json(order: Order, items=None) -> dict:
         "status_history": [{"status": h.status, "at": h.at.isoformat(), "note": h.note} for h in order.history],
         "created_at": order.created_at.isoformat(),
         "user_id": order.user_id,
+        "email": order.email,
+        # Only in the answer of the checkout that created a guest order: it is stored hashed.
+        **({"order_token": order.order_token} if getattr(order, "order_token", None) else {}),
     }

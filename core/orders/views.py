@@ -12,17 +12,20 @@ from cornice import Service
 from core import audit
 from core.errors import not_found
 from core.money import format_minor
-from core.openapi import responds, takes_header
+from core.openapi import responds, takes_cart_token, takes_header
 from core.orders import checkout as checkout_domain
 from core.orders import queries, settlement
+from core.orders.guests import buyer_of
 from core.orders.models import Order
 from core.orders.schemas import (
     CheckoutIn,
     OrderIdPath,
     OrderListQuery,
     OrderOut,
+    PaymentIntentCancelOut,
     PaymentIntentIn,
     PaymentIntentOut,
+    PaymentIntentPath,
     StatusIn,
 )
 from core.orders.serialize import load_orders, order_json
@@ -37,7 +40,10 @@ order_svc = Service("order", "/api/orders/{id:\\d+}/", description="One order")
 cancel_svc = Service("order_cancel", "/api/orders/{id:\\d+}/cancel/", description="Cancel an order")
 status_svc = Service("order_status", "/api/orders/{id:\\d+}/status/", description="Move an order along its states")
 
-PAYMENT_SERVICES = [intent_svc, checkout_svc]
+intent_cancel_svc = Service("orders_payment_intent_cancel", "/api/orders/payment-intents/{id}/cancel/",
+                            description="Give up a payment: free its reserved units and its authorization")
+
+PAYMENT_SERVICES = [intent_svc, checkout_svc, intent_cancel_svc]
 SERVICES = [orders_svc, order_svc, cancel_svc, status_svc]
 
 
@@ -45,11 +51,15 @@ def _fresh(request, order_id: int) -> dict:
     return order_json(load_orders(request.db, [order_id])[0])
 
 
-@intent_svc.post(schema=In(body=PaymentIntentIn), validators=(validate,), permission="authenticated")
+@intent_svc.post(schema=In(body=PaymentIntentIn), validators=(validate,), permission="shopper")
+@takes_cart_token("A guest cart's token (POST /api/cart/guest/) to pay for that cart without an account; "
+                  "`email` is then required.")
 @responds(200, PaymentIntentOut)
+@responds(429, description="Too many checkouts without an account from this client address; see Retry-After")
 @responds(402, description="The card was declined")
 @responds(502, description="The payment provider is unavailable; retry")
-@responds(409, description="The payment provider refused the request")
+@responds(409, description="Not enough available stock (others hold the rest while they pay): the "
+                           "message names the size and what is left; or the payment provider refused")
 @takes_header("Idempotency-Key", "Any unique string (a UUID) chosen by the client for this payment attempt: "
               "a retried request with the same key returns the same intent instead of creating another. "
               "1 to 200 characters.", minLength=1, maxLength=checkout_domain.MAX_IDEMPOTENCY_KEY)
@@ -59,14 +69,35 @@ def create_payment_intent(request):
     The cart is priced on the server (shipping, tax and plugins' adjustments included); the
     answer's ``amount`` is what checkout will charge.  With the ``stripe`` provider, confirm the
     ``client_secret`` in the browser; with ``manual``, check out directly.  Send an
-    ``Idempotency-Key`` header to make a retried request return the same intent."""
+    ``Idempotency-Key`` header to make a retried request return the same intent.  The intent
+    reserves its units for ``agora.checkout.reservation_ttl`` seconds (default 900); a new one
+    for the same cart replaces that reservation.  Without an account, send ``X-Cart-Token`` and
+    an ``email``."""
+    body = request.validated["body"]
     answer = checkout_domain.create_payment_intent(
-        request, request.user, request.validated["body"]["shipping_address"],
+        request, buyer_of(request, body.get("email")), body["shipping_address"],
         request.headers.get("Idempotency-Key"))
     return {**answer, "amount": format_minor(answer["amount"], answer["currency"])}
 
 
-@checkout_svc.post(schema=In(body=CheckoutIn), validators=(validate,), permission="authenticated")
+@intent_cancel_svc.post(schema=In(path=PaymentIntentPath), validators=(validate,), permission="shopper")
+@takes_cart_token()
+@responds(200, PaymentIntentCancelOut)
+@responds(404, description="No such payment intent (or it is another customer's)")
+@responds(409, description="The intent already became an order: cancel the order instead")
+def cancel_payment_intent(request):
+    """Cancel a payment intent that was not checked out.
+
+    Its reserved units are available to others again at once, and the provider's authorization
+    is released.  Cancelling twice answers 200 again."""
+    reference = request.validated["path"]["id"]
+    checkout_domain.cancel_payment_intent(request, buyer_of(request, need_email=False), reference)
+    return {"payment_intent_id": reference, "status": "cancelled"}
+
+
+@checkout_svc.post(schema=In(body=CheckoutIn), validators=(validate,), permission="shopper")
+@takes_cart_token("The guest cart's token, for a checkout without an account (the order answer then carries "
+                  "its `order_token`, once).")
 @responds(201, OrderOut)
 @responds(402, description="The payment is not authorized")
 @responds(502, description="The payment provider is unavailable; retry")
@@ -79,9 +110,11 @@ def checkout(request):
 
     Checks stock and prices again, creates the order from the cart and captures the payment.
     Calling it again with the same intent answers the same order (201).  The order ships to the
-    intent's address; a different `shipping_address` here is a 409."""
+    intent's address; a different `shipping_address` here is a 409.  While the intent's stock
+    reservation is live, stock never fails it.  A guest's order (``X-Cart-Token``) answers its
+    ``order_token`` this once."""
     body = request.validated["body"]
-    placed = checkout_domain.checkout(request, request.user, body["payment_intent_id"],
+    placed = checkout_domain.checkout(request, buyer_of(request, need_email=False), body["payment_intent_id"],
                                       body.get("shipping_address"), snapshot=order_json)
     request.response.status = 201
     return placed.snapshot if placed.created else _fresh(request, placed.order_id)

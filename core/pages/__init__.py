@@ -34,10 +34,12 @@ def link_templates(public_url: str, storefront_url: str = "") -> dict[str, str]:
     if storefront_url:
         return {"verify": f"{storefront_url}/verify-email/?token={{token}}",
                 "reset": f"{storefront_url}/reset-password/?token={{token}}",
-                "order": f"{storefront_url}/orders/{{number}}/"}
+                "order": f"{storefront_url}/orders/{{number}}/",
+                "guest_order": f"{storefront_url}/orders/guest/?token={{token}}"}
     return {"verify": f"{public_url}/pages/verify-email/?token={{token}}",
             "reset": f"{public_url}/pages/reset-password/?token={{token}}",
-            "order": f"{public_url}/pages/orders/{{number}}/"}
+            "order": f"{public_url}/pages/orders/{{number}}/",
+            "guest_order": f"{public_url}/pages/orders/guest/?token={{token}}"}
 
 
 def _page(request, template: str, **values) -> Response:
@@ -76,6 +78,12 @@ def order_page(request):
     return _page(request, "order.html", number=number)
 
 
+def guest_order_page(request):
+    """Where a guest order's confirmation links: a button that reads the order from
+    ``GET /api/orders/guest/{order_token}/`` (the token is in the link's query string)."""
+    return _page(request, "guest_order.html", token=_token(request))
+
+
 def includeme(config):
     """Serve the pages unless a storefront serves its own."""
     if settings_of(config.registry).get("agora.storefront_url"):
@@ -84,6 +92,8 @@ def includeme(config):
     config.add_view(verify_email_page, route_name="page_verify_email", request_method="GET")
     config.add_route("page_reset_password", "/pages/reset-password/")
     config.add_view(reset_password_page, route_name="page_reset_password", request_method="GET")
+    config.add_route("page_guest_order", "/pages/orders/guest/")
+    config.add_view(guest_order_page, route_name="page_guest_order", request_method="GET")
     config.add_route("page_order", "/pages/orders/{number}/")
     config.add_view(order_page, route_name="page_order", request_method="GET")
     config.add_static_view("pages/static", str(HERE / "static"), cache_max_age=3600)

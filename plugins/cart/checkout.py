@@ -8,29 +8,31 @@ from __future__ import annotations
 from sqlalchemy import and_, delete, or_, select, update
 
 from core.orders.checkout_types import CheckoutLine
+from plugins.cart.items import cart_of
 from plugins.cart.models import Cart, CartItem
+from plugins.cart.shoppers import Shopper, as_shopper
 
 
-def checkout_lines(db, user_id: int) -> list[CheckoutLine]:
-    """Every item of the user's cart as a line (``source_id`` = the item id), oldest first.
+def checkout_lines(db, owner) -> list[CheckoutLine]:
+    """Every item of the shopper's cart as a line (``source_id`` = the item id), oldest first.
 
     Unavailable items are included: checkout validation refuses them with a reason."""
     rows = db.execute(
         select(CartItem.id, CartItem.size_id, CartItem.quantity)
         .join(Cart, Cart.id == CartItem.cart_id)
-        .where(Cart.user_id == user_id)
+        .where(cart_of(as_shopper(owner)))
         .order_by(CartItem.added_at, CartItem.id)
     ).all()
     return [CheckoutLine(size_id=size_id, quantity=quantity, source_id=item_id)
             for item_id, size_id, quantity in rows]
 
 
-def remove_bought(db, user_id: int, lines) -> None:
-    """Take the bought quantities out of the user's cart; items bought in full disappear.
+def remove_bought(db, owner, lines) -> None:
+    """Take the bought quantities out of the shopper's cart; items bought in full disappear.
 
-    Only lines whose ``source_id`` is an item of *this* user's cart for the same size are
+    Only lines whose ``source_id`` is an item of *this* shopper's cart for the same size are
     touched, so lines supplied by another plugin cannot remove unrelated items."""
-    own_cart = select(Cart.id).where(Cart.user_id == user_id).scalar_subquery()
+    own_cart = select(Cart.id).where(cart_of(as_shopper(owner))).scalar_subquery()
     bought = [line for line in lines if line.source_id is not None]
     if not bought:
         return
@@ -45,3 +47,15 @@ def remove_bought(db, user_id: int, lines) -> None:
         db.execute(update(CartItem).where(CartItem.id == line.source_id, CartItem.size_id == line.size_id,
                                           CartItem.cart_id == own_cart, CartItem.quantity > line.quantity)
                    .values(quantity=CartItem.quantity - line.quantity))
+
+
+def remove_bought_by_guest(db, lines) -> None:
+    """The webhook path of a guest order (no token at hand): remove the bought items from the
+    guest cart that holds them — only guest carts, so no account's cart is touched."""
+    ids = [line.source_id for line in lines if line.source_id is not None]
+    if not ids:
+        return
+    carts = db.execute(select(Cart.id).join(CartItem, CartItem.cart_id == Cart.id)
+                       .where(CartItem.id.in_(ids), Cart.user_id.is_(None)).distinct()).scalars().all()
+    if len(carts) == 1:
+        remove_bought(db, Shopper(guest_cart_id=carts[0]), lines)

@@ -5,7 +5,7 @@ from marshmallow import Schema, fields, validate
 
 from core.catalog.schemas import ProductSummaryOut
 from core.orders.schemas import AdjustmentOut
-from core.validation import BaseSchema, Id, StrictInteger
+from core.validation import BaseSchema, Id, StrictInteger, TrimmedString
 
 MAX_QUANTITY_NOTE = ("at most agora.cart.max_quantity (default 99) of one size fit in a cart, counting what is "
                      "already there (400 beyond); more than the stock is a 409")
@@ -61,3 +61,15 @@ class CartOut(Schema):
                                                                    "for the available items"})
     adjustments = fields.List(fields.Nested(AdjustmentOut), metadata={"description": "pricing adjustments of plugins"})
     currency = fields.String()
+
+
+class GuestCartOut(Schema):
+    token = fields.String(metadata={"description": "The guest cart's token: send it as the X-Cart-Token header. "
+                                                   "Shown only here; Agora keeps only its SHA-256."})
+    expires_at = fields.DateTime(metadata={"description": "When the guest cart and its token expire "
+                                                          "(agora.cart.guest_days after creation)"})
+
+
+class CartMergeIn(BaseSchema):
+    token = TrimmedString(required=True, validate=validate.Length(min=1, max=200), metadata={
+        "description": "The guest cart's token (POST /api/cart/guest/); it is spent by the merge"})

@@ -6,7 +6,8 @@ need nothing more).  Amounts are integer minor units until they are rendered as 
 strings in the shop currency (``agora.currency``), so ``3 × 19.99`` is exactly ``"59.97"``.
 
 ``available`` says whether an item can be bought as it stands: the catalog still sells the
-size (see :func:`plugins.cart.items.is_sellable`) and its stock covers the quantity.
+size (see :func:`plugins.cart.items.is_sellable`) and what others do not hold of its stock
+covers the quantity (:func:`core.orders.reservations.available`).
 ``subtotal`` is the sum of every line, available or not: checkout refuses a cart with an
 unavailable line rather than silently dropping it.
 
@@ -28,13 +29,15 @@ from core.catalog.serialize import product_summaries
 from core.money import format_minor
 from core.orders.checkout_types import CheckoutLine
 from core.orders.pricing import price_lines
+from core.orders.reservations import available_column as units_available
 from plugins.cart.items import ensure_cart, find_cart, is_sellable
 from plugins.cart.models import CartItem
+from plugins.cart.shoppers import as_shopper
 
 
-def _item_rows(db, cart_id: int):
+def _item_rows(db, cart_id: int, owner: str):
     return db.execute(
-        select(CartItem, Size, Variant, Product, sellable.column(db))
+        select(CartItem, Size, Variant, Product, sellable.column(db), units_available(exclude_owner=owner))
         .join(Size, Size.id == CartItem.size_id)
         .join(Variant, Variant.id == Size.variant_id)
         .join(Product, Product.id == Variant.product_id)
@@ -46,23 +49,24 @@ def _item_rows(db, cart_id: int):
     ).all()
 
 
-def cart_answer(db, user_id: int, currency: str, request=None) -> dict:
+def cart_answer(db, owner, currency: str, request=None) -> dict:
     """``{id, items, item_count, subtotal, discount, shipping, tax, total, adjustments, currency}``
-    for the user's cart (created if missing).
+    for the shopper's cart (a user id or a :class:`Shopper`; a user's is created if missing).
 
     ``request`` (default: the current request) gives the pricing hooks their context; without
     one the preview fields are null."""
-    cart_id = find_cart(db, user_id) or ensure_cart(db, user_id)
-    rows = _item_rows(db, cart_id)
+    shopper = as_shopper(owner)
+    cart_id = find_cart(db, shopper) or ensure_cart(db, shopper)
+    rows = _item_rows(db, cart_id, shopper.reservation_owner)
     summaries = product_summaries(db, [row[3] for row in rows])
     items, subtotal, count = [], 0, 0
     buyable, details = [], {}
-    for (item, size, variant, product, allowed), summary in zip(rows, summaries):
+    for (item, size, variant, product, allowed, left), summary in zip(rows, summaries):
         price = unit_price(product, variant)
         line_total = price * item.quantity
         subtotal += line_total
         count += item.quantity
-        available = is_sellable(size, variant, product, allowed) and size.stock >= item.quantity
+        available = is_sellable(size, variant, product, allowed) and left >= item.quantity
         if available:
             buyable.append(CheckoutLine(size_id=size.id, quantity=item.quantity, source_id=item.id))
             details[size.id] = (size, variant, product, product.vendor, allowed)
@@ -77,11 +81,11 @@ def cart_answer(db, user_id: int, currency: str, request=None) -> dict:
             "available": available,
         })
     return {"id": cart_id, "items": items, "item_count": count, "subtotal": format_minor(subtotal, currency),
-            **_preview(request or get_current_request(), db, user_id, buyable, details, currency),
+            **_preview(request or get_current_request(), db, shopper.user_id, buyable, details, currency),
             "currency": currency}
 
 
-def _preview(request, db, user_id: int, lines: list[CheckoutLine], details: dict, currency: str) -> dict:
+def _preview(request, db, user_id: int | None, lines: list[CheckoutLine], details: dict, currency: str) -> dict:
     """The checkout's amounts for the available lines, formatted (see the module docstring)."""
     money = lambda amount: format_minor(amount, currency)  # noqa: E731
     if request is None:
@@ -89,7 +93,7 @@ def _preview(request, db, user_id: int, lines: list[CheckoutLine], details: dict
     if not lines:
         return {"discount": money(0), "shipping": money(0), "tax": money(0), "total": money(0), "adjustments": []}
     user = request.user if request.user is not None and request.user.id == user_id else None
-    if user is None:  # called for another user than the caller (not done by Agora itself)
+    if user is None and user_id is not None:  # another user than the caller (not done by Agora itself)
         from core.accounts.models import User
 
         user = db.get(User, user_id)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from types import SimpleNamespace
 
 from core.hooks import hookimpl
 from core.plugins import PluginError
@@ -123,6 +124,8 @@ def _customer(request, order):
     from core.accounts.models import User
 
     user_id = getattr(order, "user_id", None)
+    if user_id is None and getattr(order, "email", None):  # a guest order: its email, no account
+        return SimpleNamespace(email=order.email, first_name="")
     return request.db.get(User, user_id) if user_id is not None else None
 
 
@@ -143,7 +146,10 @@ def agora_order_placed(request, order):
     from core.catalog.models import Vendor
 
     lines = contexts.order_lines(order)
-    _mail_customer(request, order, "order_confirmation", lines)
+    # A guest order's confirmation links to the order by its token (shown only now, see
+    # core.orders.guests); an account's links to the order page by number.
+    token = getattr(order, "order_token", None)
+    _mail_customer(request, order, "order_confirmation", lines, **({"order_token": token} if token else {}))
     currency = contexts.currency_of(order)
     for vendor_id, items in contexts.lines_by_vendor(lines).items():
         vendor = request.db.get(Vendor, vendor_id)

@@ -17,6 +17,7 @@ DEFAULTS = {
     "agora.email.verify_url": "",
     "agora.email.reset_url": "",
     "agora.email.order_url": "",
+    "agora.email.guest_order_url": "",
     "agora.email.queue": "agora.email",
     "agora.email.broker_dir": "var/broker",  # folders of the filesystem:// transport
     "agora.email.publish_timeout": "2",
@@ -44,6 +45,7 @@ class EmailConfig:
     verify_url: str
     reset_url: str
     order_url: str
+    guest_order_url: str
     queue: str
     broker_dir: str
     publish_timeout: float
@@ -70,6 +72,7 @@ class EmailConfig:
             sender=get("from"), shop_name=get("shop_name"), templates_dir=get("templates_dir").strip(),
             verify_url=get("verify_url").strip() or links["verify"], reset_url=get("reset_url").strip() or links["reset"],
             order_url=get("order_url").strip() or links["order"],
+            guest_order_url=get("guest_order_url").strip() or links["guest_order"],
             queue=get("queue"), broker_dir=get("broker_dir"),
             publish_timeout=float(get("publish_timeout")), health_interval=float(get("health_interval")),
             smtp_timeout=float(get("smtp_timeout")),

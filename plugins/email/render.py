@@ -42,6 +42,8 @@ class Renderer:
             out["link"] = cfg.link(cfg.verify_url, token=context["token"])
         elif kind == "password_reset":
             out["link"] = cfg.link(cfg.reset_url, token=context["token"])
+        elif context.get("order_token"):  # a guest order: opened by its token, no account
+            out["link"] = cfg.link(cfg.guest_order_url, token=context["order_token"])
         elif "order" in context:
             out["link"] = cfg.link(cfg.order_url, number=context["order"]["number"])
         return out

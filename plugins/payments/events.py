@@ -62,7 +62,7 @@ def on_authorized(db, provider, intent, request):
         return
     if find_order(db, provider.name, record.reference) is not None:
         return
-    user = db.get(User, record.user_id)
+    user = db.get(User, record.user_id) if record.user_id is not None else None  # None: a guest
     try:
         authorization = provider.verify(record, intent)
     except PaymentError as exc:

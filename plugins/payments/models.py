@@ -21,7 +21,11 @@ class PaymentIntentRecord(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     provider: Mapped[str] = mapped_column(String(20))
     reference: Mapped[str] = mapped_column(String(120), unique=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True,
+                                                nullable=True)
+    # A guest checkout's intent: the SHA-256 of the guest cart's token and the buyer's email.
+    guest_key: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    email: Mapped[str | None] = mapped_column(String(254), nullable=True)
     amount: Mapped[int] = mapped_column(Integer)
     currency: Mapped[str] = mapped_column(String(3))
     status: Mapped[str] = mapped_column(String(20), default="created")  # created|failed|cancelled|used
@@ -34,6 +38,7 @@ class PaymentIntentRecord(Base):
 
     __table_args__ = (
         UniqueConstraint("user_id", "idempotency_key", name="uq_payment_intents_user_key"),
+        UniqueConstraint("guest_key", "idempotency_key", name="uq_payment_intents_guest_key_key"),
         OWNED,
     )
 

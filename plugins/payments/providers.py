@@ -4,6 +4,9 @@ Both implement ``core.orders.payment.PaymentProvider``.  Intents are recorded in
 ``payment_intents`` in the request's transaction; an ``Idempotency-Key`` is stored with the
 intent (unique per user), so a replayed request answers the first answer — localstripe
 ignores the header, and real Stripe only dedupes for 24 h.
+
+A guest checkout has no user: core passes ``guest={"key", "email"}`` (``key`` = the SHA-256 of
+the guest cart's token), and the intent belongs to that key instead of a user id.
 """
 from __future__ import annotations
 
@@ -29,15 +32,19 @@ def _answer(record: PaymentIntentRecord) -> dict:
 class BaseProvider:
     name = "base"
 
-    def _replay(self, db, user, key):
+    def _replay(self, db, user, key, guest=None):
         if key is None:
             return None
+        owner = (PaymentIntentRecord.user_id == user.id if user is not None
+                 else PaymentIntentRecord.guest_key == guest["key"])
         return db.execute(select(PaymentIntentRecord).where(
-            PaymentIntentRecord.user_id == user.id, PaymentIntentRecord.idempotency_key == key)).scalar_one_or_none()
+            owner, PaymentIntentRecord.idempotency_key == key)).scalar_one_or_none()
 
-    def _reserve(self, db, *, user, amount, currency, lines, shipping_address, key) -> PaymentIntentRecord:
+    def _reserve(self, db, *, user, amount, currency, lines, shipping_address, key, guest=None) -> PaymentIntentRecord:
         record = PaymentIntentRecord(
-            provider=self.name, reference=f"pending_{secrets.token_hex(12)}", user_id=user.id, amount=amount,
+            provider=self.name, reference=f"pending_{secrets.token_hex(12)}",
+            user_id=user.id if user is not None else None, guest_key=guest["key"] if guest else None,
+            email=guest["email"] if guest else None, amount=amount,
             currency=currency, lines=lines, shipping_address=shipping_address, idempotency_key=key)
         db.add(record)
         try:
@@ -59,9 +66,11 @@ class BaseProvider:
                 cache[reference] = found
         return found
 
-    def _owned(self, request, user, reference) -> PaymentIntentRecord:
+    def _owned(self, request, user, reference, guest=None) -> PaymentIntentRecord:
         record = self.record(request.db, reference)
-        if record is None or record.user_id != user.id:
+        owns = record is not None and (record.user_id == user.id if user is not None else
+                                       guest is not None and record.user_id is None and record.guest_key == guest["key"])
+        if not owns:
             raise PaymentError("No such payment intent.", status=404)
         if record.status in ("cancelled", "failed"):
             raise PaymentError(f"This payment intent is {record.status}; start the payment again.", status=409)
@@ -70,7 +79,14 @@ class BaseProvider:
     def _authorization(self, record: PaymentIntentRecord, **flags) -> Authorization:
         return Authorization(reference=record.reference, amount=record.amount, currency=record.currency,
                              user_id=record.user_id, lines=list(record.lines),
-                             shipping_address=dict(record.shipping_address), **flags)
+                             shipping_address=dict(record.shipping_address), email=record.email,
+                             guest_key=record.guest_key, **flags)
+
+    def intent_owner(self, request, *, reference):
+        record = self.record(request.db, reference)
+        if record is None:
+            return None
+        return {"user_id": record.user_id, "guest_key": getattr(record, "guest_key", None)}
 
     def attach_order(self, request, *, reference, order_id):
         record = self.record(request.db, reference)
@@ -87,17 +103,18 @@ class ManualProvider(BaseProvider):
 
     name = "manual"
 
-    def create_intent(self, request, *, user, amount, currency, lines, shipping_address, idempotency_key):
-        replay = self._replay(request.db, user, idempotency_key)
+    def create_intent(self, request, *, user, amount, currency, lines, shipping_address, idempotency_key,
+                      guest=None):
+        replay = self._replay(request.db, user, idempotency_key, guest)
         if replay is not None:
             return _answer(replay)
         record = self._reserve(request.db, user=user, amount=amount, currency=currency, lines=lines,
-                               shipping_address=shipping_address, key=idempotency_key)
+                               shipping_address=shipping_address, key=idempotency_key, guest=guest)
         record.reference = f"manual_{secrets.token_hex(12)}"
         return _answer(record)
 
-    def authorization(self, request, *, user, reference):
-        return self._authorization(self._owned(request, user, reference), pending=True)
+    def authorization(self, request, *, user, reference, guest=None):
+        return self._authorization(self._owned(request, user, reference, guest), pending=True)
 
     def capture(self, request, *, reference, amount):
         return None
@@ -137,16 +154,19 @@ class StripeProvider(BaseProvider):
             log.warning("stripe %s failed: %s", what, exc)
             raise PaymentError(f"The payment service is unavailable ({what}); please retry.", status=502) from None
 
-    def create_intent(self, request, *, user, amount, currency, lines, shipping_address, idempotency_key):
-        replay = self._replay(request.db, user, idempotency_key)
+    def create_intent(self, request, *, user, amount, currency, lines, shipping_address, idempotency_key,
+                      guest=None):
+        replay = self._replay(request.db, user, idempotency_key, guest)
         if replay is not None:
             return _answer(replay)
         record = self._reserve(request.db, user=user, amount=amount, currency=currency, lines=lines,
-                               shipping_address=shipping_address, key=idempotency_key)
-        options = {"idempotency_key": f"agora-{user.id}-{idempotency_key}"} if idempotency_key else None
+                               shipping_address=shipping_address, key=idempotency_key, guest=guest)
+        buyer = str(user.id) if user is not None else f"guest-{guest['key'][:16]}"
+        options = {"idempotency_key": f"agora-{buyer}-{idempotency_key}"} if idempotency_key else None
         intent = self._call("create the payment", self.client.v1.payment_intents.create, params={
             "amount": amount, "currency": currency.lower(), "capture_method": "manual",
-            "payment_method_types": ["card"], "metadata": {"agora_user_id": str(user.id)},
+            "payment_method_types": ["card"], "metadata": ({"agora_user_id": str(user.id)} if user is not None
+                         else {"agora_guest": "1"}),
         }, options=options)
         record.reference, record.client_secret = intent.id, intent.client_secret
         return _answer(record)
@@ -154,8 +174,8 @@ class StripeProvider(BaseProvider):
     def retrieve(self, reference: str):
         return self._call("read the payment", self.client.v1.payment_intents.retrieve, reference)
 
-    def authorization(self, request, *, user, reference):
-        record = self._owned(request, user, reference)
+    def authorization(self, request, *, user, reference, guest=None):
+        record = self._owned(request, user, reference, guest)
         return self.verify(record, self.retrieve(reference))
 
     def verify(self, record: PaymentIntentRecord, intent) -> Authorization:

@@ -43,7 +43,7 @@ SERVICES = [products_svc, product_svc, images_svc, image_svc]
 
 
 def _detail(request, product: Product) -> dict:
-    return product_detail(request.db, product)
+    return product_detail(request.db, product, public=False)
 
 
 @products_svc.get(schema=In(querystring=ProductListQuery), validators=(validate,), permission="vendor")

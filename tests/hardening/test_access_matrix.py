@@ -180,6 +180,8 @@ ROWS = [
     Row("GET", "/api/cart/", signed_in()),
     Row("DELETE", "/api/cart/", signed_in()),
     Row("POST", "/api/cart/add/", signed_in(), body=lambda w, r: {"size_id": w.ids["size_b"], "quantity": 1}),
+    Row("POST", "/api/cart/guest/", everyone(), body={}),
+    Row("POST", "/api/cart/merge/", signed_in(404), body={"token": "not-a-guest-token"}),
     Row("PUT", "/api/cart/update/{item_id}/", customer_only(), url="/api/cart/update/{cart_item}/",
         body={"quantity": 2}),
     Row("DELETE", "/api/cart/remove/{item_id}/", customer_only(), url="/api/cart/remove/{cart_item}/"),
@@ -196,6 +198,13 @@ ROWS = [
     Row("POST", "/api/orders/create-payment-intent/", signed_in(), body={"shipping_address": ADDRESS}),
     Row("POST", "/api/orders/checkout/", customer_only(), check=_same_order,
         body=lambda w, r: {"payment_intent_id": w.ids["intent"], "shipping_address": ADDRESS}),
+    # The world's intent became its order: its owner is told to cancel the order instead.
+    Row("POST", "/api/orders/payment-intents/{id}/cancel/", customer_only(409),
+        url="/api/orders/payment-intents/{intent}/cancel/", body={}),
+    # Guest orders are reached by their token only: an unknown one is a 404 to everybody.
+    Row("GET", "/api/orders/guest/{order_token}/", everyone(404), url="/api/orders/guest/" + "u" * 43 + "/"),
+    Row("POST", "/api/orders/guest/{order_token}/cancel/", everyone(404),
+        url="/api/orders/guest/" + "u" * 43 + "/cancel/", body={}),
     Row("GET", "/api/orders/", signed_in(), check=_sees_order),
     Row("GET", "/api/orders/{id}/", customer_only(manager=OK, admin=OK), url="/api/orders/{order}/"),
     Row("POST", "/api/orders/{id}/cancel/", customer_only(manager=OK, admin=OK), url="/api/orders/{order}/cancel/"),

@@ -81,7 +81,19 @@ async function login(event) {
   say(form, "This account has no order " + form.dataset.order + ".", false);
 }
 
+async function guestOrder(event) {
+  event.preventDefault();
+  const form = event.currentTarget;
+  const token = form.dataset.token;
+  if (!token) { say(form, "This link has no order token.", false); return; }
+  const found = await call("GET", "/api/orders/guest/" + encodeURIComponent(token) + "/");
+  if (!found.ok) { say(form, problems(found.answer), false); return; }
+  form.hidden = true;
+  showOrder(form, found.answer);
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   for (const form of document.querySelectorAll("form[data-api]")) form.addEventListener("submit", postForm);
   for (const form of document.querySelectorAll("form[data-login]")) form.addEventListener("submit", login);
+  for (const form of document.querySelectorAll("form[data-guest-order]")) form.addEventListener("submit", guestOrder);
 });

@@ -64,12 +64,14 @@ def agora_openapi_tags():
 
 @hookimpl
 def agora_checkout_validate(request, user):
-    usage.validate(request.db, user.id)
+    if user is not None:  # a guest (no account) has no coupon
+        usage.validate(request.db, user.id)
 
 
 @hookimpl
 def agora_checkout_price(request, user, lines, pricing):
-    usage.price(request.db, user.id, lines, pricing)
+    if user is not None:  # a guest (no account) has no coupon
+        usage.price(request.db, user.id, lines, pricing)
 
 
 @hookimpl
