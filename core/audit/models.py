@@ -3,7 +3,7 @@
 The actor is a snapshot (``actor_email``, ``actor_role`` as they were at the time) and
 ``actor_id`` has no foreign key on purpose: a row must outlive changes to its user, and a
 cascading ``SET NULL`` would be an UPDATE, which the table refuses (see
-``migrations/versions/0013_audit_log.py``: triggers on PostgreSQL and SQLite).
+``migrations/versions/0014_audit_log.py``: triggers on PostgreSQL and SQLite).
 """
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """audit log (see core/audit/): append-only, enforced by triggers on PostgreSQL and SQLite
 
-Revision ID: 0013_audit_log
-Revises: 0012_returns
+Revision ID: 0014_audit_log
+Revises: 0013_guest_orders
 Create Date: 2026-12-01 13:20:00.000000
 """
 import sqlalchemy as sa
@@ -9,8 +9,8 @@ from alembic import op
 
 import core.db  # noqa: F401  (custom column types)
 
-revision = '0013_audit_log'
-down_revision = '0012_returns'
+revision = '0014_audit_log'
+down_revision = '0013_guest_orders'
 branch_labels = None
 depends_on = None
 
