@@ -37,9 +37,9 @@ def cmd_migrate(args, settings, pm, loaded):
 def cmd_create_user(args, settings, pm, loaded):
     from sqlalchemy.orm import Session
 
+    from core.accounts.auth import find_user
     from core.accounts.models import User
     from core.accounts.passwords import hash_password, password_problems
-    from core.accounts.views import find_user
     from core.db import engine_from_settings
 
     problems = password_problems(args.password, args.email)
