@@ -9,7 +9,7 @@ localstripe like Stripe.js would), then fires the checkouts from ``--concurrency
 each buyer on a distinct size, and prints orders/s and latency percentiles.  With stripe the
 checkout itself makes two localstripe round-trips (retrieve + capture); the split is printed
 from a run where those calls are timed separately.  It then runs the oversell race (20 buyers,
-5 units) and prints its outcome.
+5 units, their payment intents created at once: the reservations admit 5) and prints its outcome.
 """
 from __future__ import annotations
 
@@ -64,19 +64,35 @@ def seed(url: str, buyers: int, sizes: int, stock: int) -> tuple[list[str], list
     return emails, size_ids
 
 
-def prepare(port: int, email: str, size_id: int, stripe_client) -> tuple[dict, str]:
+def fill_cart(port: int, email: str, size_id: int) -> dict:
+    """Log in and put one unit of the size in the cart; the buyer's auth headers."""
     client = Client(port)
     status, tokens = client.call("POST", "/api/auth/login/", {"email": email, "password": PASSWORD})
     assert status == 200, (status, tokens)
     headers = {"Authorization": f"Bearer {tokens['access']}"}
     status, body = client.call("POST", "/api/cart/add/", {"size_id": size_id, "quantity": 1}, headers)
     assert status == 201, (status, body)
-    status, intent = client.call("POST", "/api/orders/create-payment-intent/", {"shipping_address": ADDRESS}, headers)
-    assert status == 200, (status, intent)
+    return headers
+
+
+def reserve(port: int, headers: dict, stripe_client) -> tuple[int, str | None]:
+    """Create the payment intent (it reserves the cart's units); with stripe, confirm it at
+    localstripe like Stripe.js would.  The status and the intent id (None when refused)."""
+    status, intent = Client(port).call("POST", "/api/orders/create-payment-intent/", {"shipping_address": ADDRESS},
+                                       headers)
+    if status != 200:
+        return status, None
     if stripe_client is not None:
         stripe_client.v1.payment_intents.update(intent["payment_intent_id"], params={"payment_method": "pm_card_visa"})
         stripe_client.v1.payment_intents.confirm(intent["payment_intent_id"])
-    return headers, intent["payment_intent_id"]
+    return status, intent["payment_intent_id"]
+
+
+def prepare(port: int, email: str, size_id: int, stripe_client) -> tuple[dict, str]:
+    headers = fill_cart(port, email, size_id)
+    status, intent = reserve(port, headers, stripe_client)
+    assert status == 200, status
+    return headers, intent
 
 
 def fire(port: int, jobs: list[tuple[dict, str]], concurrency: int) -> tuple[float, list[float], dict]:
@@ -131,11 +147,18 @@ def run_provider(name: str, url: str, orders: int, concurrency: int, env: dict) 
 
 
 def oversell_race(url: str, port: int, stripe_client) -> dict:
+    """20 buyers with one unit each in their carts (5 units in stock) create their payment
+    intents at once: the reservations admit 5 (the others are refused, 409), and those 5 check
+    out at once.  Oversold = orders beyond the 5 units."""
     from core.catalog.models import Size
     from core.orders.models import Order
+    from core.testing.concurrency import all_at_once
 
     emails, [size_id] = seed(url, 20, 1, stock=5)
-    jobs = [prepare(port, e, size_id, stripe_client) for e in emails]
+    carts = [fill_cart(port, e, size_id) for e in emails]
+    reserved = all_at_once([lambda h=h: reserve(port, h, stripe_client) for h in carts])
+    jobs = [(h, intent) for h, (status, intent) in zip(carts, reserved) if status == 200]
+    refused = sum(1 for status, _ in reserved if status == 409)
     _, _, statuses = fire(port, jobs, 20)
     engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
     with Session(engine) as db:
@@ -143,8 +166,8 @@ def oversell_race(url: str, port: int, stripe_client) -> dict:
         orders = db.execute(select(func.count(Order.id)).where(
             Order.payment_reference.in_([i for _, i in jobs]))).scalar_one()
     engine.dispose()
-    return {"buyers": 20, "units": 5, "orders": orders, "stock_left": stock, "oversold": max(0, orders - 5),
-            "answers": dict(sorted(statuses.items()))}
+    return {"buyers": 20, "units": 5, "reserved": len(jobs), "refused_at_reservation": refused, "orders": orders,
+            "stock_left": stock, "oversold": max(0, orders - 5), "answers": dict(sorted(statuses.items()))}
 
 
 def time_localstripe_roundtrip(base: str, samples: int = 50) -> float:

@@ -16,7 +16,7 @@ from core.accounts.passwords import hash_password
 from core.catalog.models import Size, Vendor
 from core.orders.models import Order
 from core.testing import TEST_PASSWORD, all_at_once, committed_session, first_party_plugins, scratch_database
-from tests.bench.checkout_bench import ADDRESS, prepare, seed
+from tests.bench.checkout_bench import ADDRESS, fill_cart, reserve, seed
 from tests.bench.harness import Client, env_for, gunicorn, rabbitmq_vhost
 
 pytestmark = pytest.mark.postgresql_only
@@ -68,21 +68,34 @@ def test_login_throttling_counts_failures_made_on_both(instances):
         assert Client(port).call("POST", "/api/auth/login/", {**wrong, "password": TEST_PASSWORD})[0] == 429
 
 
-def test_the_last_unit_is_sold_once_when_two_instances_check_out_at_once(instances):
+def test_the_last_unit_is_reserved_and_sold_once_when_two_instances_race_for_it(instances):
+    """Both carts hold the last unit; both buyers create their payment intents at once, one on
+    each instance: the reservation (a row in the shared database, sizes locked) admits one, the
+    other is refused (409) on the other host; the winner checks out and the unit is sold once."""
     url, a, b = instances
     emails, [size_id] = seed(url, buyers=2, sizes=1, stock=1)
-    jobs = [(port, *prepare(port, email, size_id, None)) for port, email in zip((a, b), emails)]
-
-    def checkout(port, headers, intent):
-        return lambda: Client(port).call("POST", "/api/orders/checkout/",
-                                         {"payment_intent_id": intent, "shipping_address": ADDRESS}, headers)[0]
-
-    statuses = sorted(all_at_once([checkout(*job) for job in jobs]))
-    assert statuses == [201, 409], statuses
+    carts = [(port, fill_cart(port, email, size_id)) for port, email in zip((a, b), emails)]
+    reserved = all_at_once([lambda port=port, headers=headers: reserve(port, headers, None) for port, headers in carts])
+    assert sorted(status for status, _ in reserved) == [200, 409], reserved
+    (port, headers), (_, intent) = next((cart, r) for cart, r in zip(carts, reserved) if r[0] == 200)
+    # The holder's unit is not available to anyone else, through either instance.
+    for other in (a, b):
+        status, body = Client(other).call("GET", f"/api/products/{_product_slug(url, size_id)}/")
+        assert status == 200 and body["variants"][0]["sizes"][0]["stock"] == 0, body
+    status, _ = Client(port).call("POST", "/api/orders/checkout/",
+                                  {"payment_intent_id": intent, "shipping_address": ADDRESS}, headers)
+    assert status == 201
     with committed_session(url) as db:
         assert db.get(Size, size_id).stock == 0
-        assert db.execute(select(func.count(Order.id)).where(
-            Order.payment_reference.in_([intent for _, _, intent in jobs]))).scalar_one() == 1
+        assert db.execute(select(func.count(Order.id)).where(Order.payment_reference == intent)).scalar_one() == 1
+
+
+def _product_slug(url, size_id) -> str:
+    from core.catalog.models import Product, Variant
+
+    with committed_session(url) as db:
+        return db.execute(select(Product.slug).join(Variant, Variant.product_id == Product.id)
+                          .join(Size, Size.variant_id == Variant.id).where(Size.id == size_id)).scalar_one()
 
 
 def test_payout_runs_on_both_instances_at_once_pay_each_vendor_once(instances):
