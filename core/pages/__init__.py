@@ -44,7 +44,7 @@ def link_templates(public_url: str, storefront_url: str = "") -> dict[str, str]:
 
 def _page(request, template: str, **values) -> Response:
     settings = request.settings
-    body = _env.get_template(template).render(shop_name=settings.get("agora.email.shop_name", "Agora"), **values)
+    body = _env.get_template(template).render(shop_name=settings.get("agora.shop_name") or "Agora", **values)
     response = Response(body, content_type="text/html", charset="utf-8")
     response.headers["Content-Security-Policy"] = CSP
     response.headers["Cache-Control"] = "no-store"  # the URL carries a token

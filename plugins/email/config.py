@@ -10,7 +10,7 @@ DEFAULTS = {
     "agora.email.backend": "smtp",  # "smtp" (production) or "maildir" (development)
     "agora.email.maildir": "var/mail",
     "agora.email.from": "Agora <no-reply@agora.invalid>",
-    "agora.email.shop_name": "Agora",
+    "agora.email.shop_name": "",  # empty: agora.shop_name
     "agora.email.templates_dir": "",  # a merchant's overrides, searched before the built-in templates
     # Empty: the storefront's pages when agora.storefront_url is set, else Agora's own /pages/
     # (core.pages.link_templates).  A page, never an API call: opening a link spends nothing.
@@ -69,7 +69,8 @@ class EmailConfig:
             broker_url=settings["agora.broker_url"], smtp_url=settings["agora.smtp_url"],
             public_url=settings["agora.public_url"], storefront_url=storefront_url,
             backend=get("backend").strip(), maildir=get("maildir"),
-            sender=get("from"), shop_name=get("shop_name"), templates_dir=get("templates_dir").strip(),
+            sender=get("from"), shop_name=get("shop_name").strip() or settings.get("agora.shop_name") or "Agora",
+            templates_dir=get("templates_dir").strip(),
             verify_url=get("verify_url").strip() or links["verify"], reset_url=get("reset_url").strip() or links["reset"],
             order_url=get("order_url").strip() or links["order"],
             guest_order_url=get("guest_order_url").strip() or links["guest_order"],
