@@ -9,8 +9,9 @@ from config.settings import (
     env_name,
     load_settings,
     non_negative_int,
+    one_of,
     positive_int,
 )
 
 __all__ = ["Key", "Settings", "SettingsError", "as_bool", "as_decimal", "as_list", "env_name", "load_settings",
-           "non_negative_int", "positive_int"]
+           "non_negative_int", "one_of", "positive_int"]

@@ -194,6 +194,15 @@ def _choice(value: Any, choices: tuple[str, ...]) -> str:
     return text
 
 
+def one_of(*choices: str) -> Callable[[Any], str]:
+    """A ``Key`` type: the stripped text when it is one of ``choices``, else ValueError."""
+    def coerce(value: Any) -> str:
+        return _choice(value, choices)
+
+    coerce.__doc__ = f"one of {', '.join(choices)}"
+    return coerce
+
+
 @dataclass(frozen=True)
 class Settings:
     """The typed core settings plus every raw ini key (for plugins)."""

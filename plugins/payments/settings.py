@@ -11,7 +11,7 @@
 """
 from __future__ import annotations
 
-from config import Key
+from config import Key, one_of
 
 PROVIDER = "agora.payments.provider"
 STRIPE_API_KEY = "agora.payments.stripe.api_key"
@@ -21,16 +21,9 @@ STRIPE_API_BASE = "agora.payments.stripe.api_base"
 PROVIDERS = ("manual", "stripe")
 
 
-def as_provider(value) -> str:
-    """``manual`` or ``stripe``."""
-    text = str(value).strip()
-    if text not in PROVIDERS:
-        raise ValueError(f"{text!r} is not one of {', '.join(PROVIDERS)}")
-    return text
-
 
 KEYS = [
-    Key(PROVIDER, "manual", as_provider),
+    Key(PROVIDER, "manual", one_of(*PROVIDERS)),
     Key(STRIPE_API_KEY, "", str, env="STRIPE_API_KEY", secret=True),
     Key(STRIPE_WEBHOOK_SECRET, "", str, env="STRIPE_WEBHOOK_SECRET", secret=True),
     Key(STRIPE_API_BASE, "", str, env="STRIPE_API_BASE"),

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from config import Key, as_decimal, non_negative_int
+from config import Key, as_decimal, non_negative_int, one_of
 
 COMMISSION_RATE = "agora.payouts.commission_rate"
 HOLD_DAYS = "agora.payouts.hold_days"
@@ -49,18 +49,12 @@ def as_minimum(value) -> Decimal:
     return amount
 
 
-def as_provider(value) -> str:
-    text = str(value).strip()
-    if text not in PROVIDERS:
-        raise ValueError(f"{text!r} is not one of {', '.join(PROVIDERS)}")
-    return text
-
 
 KEYS = [
     Key(COMMISSION_RATE, Decimal("0.10"), as_rate),
     Key(HOLD_DAYS, 7, non_negative_int),
     Key(MINIMUM, Decimal("10.00"), as_minimum),
-    Key(PROVIDER, "manual", as_provider),
+    Key(PROVIDER, "manual", one_of(*PROVIDERS)),
     Key(STRIPE_API_KEY, "", str, env="STRIPE_API_KEY", secret=True),
     Key(STRIPE_API_BASE, "", str, env="STRIPE_API_BASE"),
     Key(RETURN_URL, "", str),
