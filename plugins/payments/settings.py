@@ -21,7 +21,6 @@ STRIPE_API_BASE = "agora.payments.stripe.api_base"
 PROVIDERS = ("manual", "stripe")
 
 
-
 KEYS = [
     Key(PROVIDER, "manual", one_of(*PROVIDERS)),
     Key(STRIPE_API_KEY, "", str, env="STRIPE_API_KEY", secret=True),

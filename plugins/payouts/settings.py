@@ -49,7 +49,6 @@ def as_minimum(value) -> Decimal:
     return amount
 
 
-
 KEYS = [
     Key(COMMISSION_RATE, Decimal("0.10"), as_rate),
     Key(HOLD_DAYS, 7, non_negative_int),
