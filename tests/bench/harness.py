@@ -124,7 +124,7 @@ class Client:
 # Benchmarks measure what users run: production.ini's broker (RabbitMQ on this machine), not an
 # in-process stand-in that skips the publish and the health check's broker round trip.
 BROKER_URL = os.environ.get("AGORA_BENCH_BROKER_URL", "amqp://guest:guest@127.0.0.1:5672//")
-ALL_PLUGINS = "vendors cart wishlist payments email payouts webhooks"
+ALL_PLUGINS = "vendors cart wishlist payments email payouts webhooks dashboard"
 
 
 def env_for(url: str, plugins: str = ALL_PLUGINS, **extra: str) -> dict:
