@@ -6,6 +6,7 @@ the reads of a request that wrote go to the primary, and a lagging replica never
 old page into the catalog caches (core.db › Replicas)."""
 from __future__ import annotations
 
+import time
 import uuid
 
 import pytest
@@ -81,6 +82,16 @@ def _rename(primary, slug: str, name: str) -> None:
         db.execute(update(Product).where(Product.slug == slug).values(name=name))
 
 
+def _wait_for_version(replica, wanted: int, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with Session(replica) as db:
+            if version.current(db) >= wanted:
+                return
+        time.sleep(0.05)
+    raise TimeoutError(f"the replica never showed catalog version {wanted}")
+
+
 def _replay(replica, pause: bool) -> None:
     with replica.connect() as conn:
         conn.execute(text("SELECT pg_wal_replay_pause()" if pause else "SELECT pg_wal_replay_resume()"))
@@ -123,6 +134,7 @@ def test_anonymous_list_and_detail_come_from_the_replica_and_lag_never_freezes_a
     finally:
         _replay(replica, pause=False)
     pg.wait_replayed(primary, replica)
+    _wait_for_version(replica, newest)  # replayed, and visible to a new snapshot on the replica
     assert names() == (["After"], "After")  # caught up: the replica's version is the new one
 
 
