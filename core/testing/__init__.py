@@ -6,10 +6,12 @@ A small package, one module per concern:
   once per run, ``connection``/``db`` (one rolled-back transaction per test), and
   ``scratch_database``/``committed_session`` for races on real commits;
 * :mod:`core.testing.app` — ``enabled_plugins`` and ``app_settings`` (override them), ``ini_for``,
-  ``loaded``, ``app``, ``testapp``, ``login``, ``auth_headers``, ``hooks`` (every accounts hook
-  call recorded, e.g. verification tokens);
+  ``loaded``, ``app``, ``testapp``, ``login``, ``auth_headers`` (``bearer(app, user)`` on an app of the
+  test's own), ``hooks`` (every accounts hook call recorded, e.g. verification tokens);
 * :mod:`core.testing.factories` — ``make_user``, ``customer``, ``manager``, ``admin``,
-  ``make_vendor``, ``make_product``, ``sizes_of``, ``ADDRESS``, ``TEST_PASSWORD``;
+  ``make_vendor``, ``make_product`` (fixtures on the test's ``db``) and ``new_user``, ``new_vendor``,
+  ``new_product`` (the same factories on any session), ``sizes_of``, ``committed_size``, ``ADDRESS``,
+  ``TEST_PASSWORD``;
 * :mod:`core.testing.audit` — ``audited`` (one audit row asserted) and ``AS_CLIENT`` (a known request id
   and client address);
 * :mod:`core.testing.concurrency` — ``all_at_once`` (threads released together), ``free_port``.
@@ -22,6 +24,7 @@ from core.testing.app import (  # noqa: F401  (fixtures are found by pytest as a
     app_settings,
     auth_headers,
     base_ini,
+    bearer,
     enabled_plugins,
     first_party_plugins,
     hooks,
@@ -55,5 +58,8 @@ from core.testing.factories import (  # noqa: F401
     make_user,
     make_vendor,
     manager,
+    new_product,
+    new_user,
+    new_vendor,
     sizes_of,
 )

@@ -134,6 +134,12 @@ def testapp(app):
     return webtest.TestApp(app, extra_environ={"REMOTE_ADDR": "10.0.0.1"})
 
 
+def bearer(app, user, password: str = TEST_PASSWORD) -> dict:
+    """Log ``user`` in on a WebTest ``app`` (``testapp`` or one of the test's own) → its Authorization header."""
+    token = app.post_json("/api/auth/login/", {"email": user.email, "password": password}).json["access"]
+    return {"Authorization": f"Bearer {token}"}
+
+
 @pytest.fixture
 def login(testapp):
     """``login(user)`` → the token answer of ``POST /api/auth/login/``."""

@@ -66,16 +66,6 @@ class World:
     ids: dict = field(default_factory=dict)
 
 
-def _vendor(db, user, status: str, name: str):
-    from core.catalog.models import Vendor
-
-    vendor = Vendor(user_id=user.id, name=name, slug=f"{name.lower().replace(' ', '-')}-{user.id}",
-                    description="", status=status)
-    db.add(vendor)
-    db.flush()
-    return vendor
-
-
 def _public_targets_only():
     from plugins.webhooks.settings import DeliveryConfig
 
@@ -84,7 +74,7 @@ def _public_targets_only():
 
 
 @pytest.fixture
-def world(app, testapp, db, make_user, make_product):
+def world(app, testapp, db, make_user, make_vendor, make_product):
     """The shop every hardening test starts from (see the module docstring)."""
     from core.accounts import tokens
     from core.catalog.models import Category, Image
@@ -101,9 +91,9 @@ def world(app, testapp, db, make_user, make_product):
     users["manager"] = make_user("manager")
     users["admin"] = make_user("admin")
     users["unverified"] = make_user("customer", verified=False)
-    vendors = {"pending_vendor": _vendor(db, users["pending_vendor"], "pending", "Pending Shop"),
-               "vendor": _vendor(db, users["vendor"], "approved", "Shop A"),
-               "other_vendor": _vendor(db, users["other_vendor"], "approved", "Shop B")}
+    vendors = {"pending_vendor": make_vendor("pending", name="Pending Shop", user=users["pending_vendor"]),
+               "vendor": make_vendor(name="Shop A", user=users["vendor"]),
+               "other_vendor": make_vendor(name="Shop B", user=users["other_vendor"])}
     category = Category(name="Hardening", slug=f"hardening-{secrets.token_hex(3)}")
     db.add(category)
     db.flush()

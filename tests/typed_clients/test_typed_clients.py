@@ -58,32 +58,13 @@ def node_tools() -> Path:
 
 def _shop(url: str) -> dict:
     """A verified customer and an approved vendor's product with stock, really committed."""
-    from core.accounts.models import User
-    from core.accounts.passwords import hash_password
-    from core.catalog.models import Category, Product, Size, Variant, Vendor
-    from core.catalog.summary import refresh_products
+    from core.testing import new_product, new_user, new_vendor
 
     session = committed_session(url)
-    password_hash = hash_password(TEST_PASSWORD)
-    customer = User(email="shopper@example.com", password_hash=password_hash, first_name="Ada", role="customer",
-                    is_active=True, email_verified=True)
-    seller = User(email="seller@example.com", password_hash=password_hash, role="vendor", is_active=True,
-                  email_verified=True)
-    category = Category(name="Shirts", slug="shirts")
-    session.add_all([customer, seller, category])
-    session.flush()
-    vendor = Vendor(user_id=seller.id, name="Typed Threads", slug="typed-threads", description="", status="approved")
-    session.add(vendor)
-    session.flush()
-    product = Product(name="Strict Shirt", slug="strict-shirt", description="Compiles first time", price=2499,
-                      currency="USD", category_id=category.id, vendor_id=vendor.id, is_active=True)
-    session.add(product)
-    session.flush()
-    variant = Variant(product_id=product.id, name="Navy", sku="strict-shirt-navy", position=0)
-    session.add(variant)
-    session.flush()
-    session.add(Size(variant_id=variant.id, label="M", sku="strict-shirt-navy-m", stock=5, position=0))
-    refresh_products(session, [product.id])
+    customer = new_user(session, email="shopper@example.com", first_name="Ada")
+    vendor = new_vendor(session, name="Typed Threads", user=new_user(session, "vendor", email="seller@example.com"))
+    new_product(session, name="Strict Shirt", slug="strict-shirt", description="Compiles first time", price=2499,
+                vendor=vendor, variants=("Navy",))
     session.commit()
     session.bind.dispose()
     return {"email": customer.email, "password": TEST_PASSWORD}

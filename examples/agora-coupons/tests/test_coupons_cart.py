@@ -108,14 +108,11 @@ def test_a_category_code_without_matching_items_is_refused(testapp, db, shopper,
         "Coupon SHOES20 applies only to products of categories shoes; none is in your cart.")
 
 
-def test_a_vendor_code_discounts_only_that_vendors_lines(testapp, db, shopper, make_product, make_coupon, make_user):
-    from core.catalog.models import Vendor
-
+def test_a_vendor_code_discounts_only_that_vendors_lines(testapp, db, shopper, make_product, make_coupon,
+                                                         make_vendor):
     user, headers = shopper
-    seller = Vendor(user_id=make_user("vendor").id, name="Acme", slug="acme", status="approved")
-    db.add(seller)
-    db.flush()
-    make_coupon("ACME", kind="fixed", value=1500, vendors=["acme"])
+    seller = make_vendor(name="Acme")
+    make_coupon("ACME", kind="fixed", value=1500, vendors=[seller.slug])
     add(testapp, headers, sizes_of(db, make_product(price=1000, vendor=seller))[0])
     add(testapp, headers, sizes_of(db, make_product(price=4000))[0])
     cart = apply(testapp, headers, "ACME")

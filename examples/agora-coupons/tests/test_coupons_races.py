@@ -14,11 +14,17 @@ from sqlalchemy import func, select
 from agora_coupons.models import Coupon, CouponUsage
 from core.accounts.models import User
 from core.accounts.passwords import hash_password
-from core.catalog.models import Category, Product, Size, Variant
-from core.catalog.summary import refresh_products
 from core.db import utcnow
 from core.orders.models import Order
-from core.testing import ADDRESS, TEST_PASSWORD, all_at_once, committed_session, scratch_database
+from core.testing import (
+    ADDRESS,
+    TEST_PASSWORD,
+    all_at_once,
+    committed_session,
+    new_product,
+    scratch_database,
+    sizes_of,
+)
 
 pytestmark = pytest.mark.postgresql_only
 
@@ -40,24 +46,7 @@ committed = committed_session
 def make_sizes(url, count: int) -> list[int]:
     """``count`` products of 10.00 with plenty of stock: the buyers never contend for a size."""
     with committed(url) as db, db.begin():
-        slug = f"c-{uuid.uuid4().hex[:8]}"
-        category = Category(name=slug, slug=slug)
-        db.add(category)
-        db.flush()
-        ids = []
-        for i in range(count):
-            product = Product(name=f"Tee {i}", slug=f"tee-{slug}-{i}", price=1000, category_id=category.id)
-            db.add(product)
-            db.flush()
-            variant = Variant(product_id=product.id, name="Black", sku=f"{slug}-{i}")
-            db.add(variant)
-            db.flush()
-            size = Size(variant_id=variant.id, label="M", sku=f"{slug}-{i}-m", stock=50)
-            db.add(size)
-            db.flush()
-            refresh_products(db, [product.id])
-            ids.append(size.id)
-        return ids
+        return [sizes_of(db, new_product(db, name=f"Tee {i}", price=1000, stock=50))[0].id for i in range(count)]
 
 
 def make_coupon(url, **columns) -> int:

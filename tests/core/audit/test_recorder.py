@@ -58,13 +58,8 @@ def test_a_rolled_back_transaction_leaves_no_row(db):
     assert audit_trail(db, "example.rolled_back") == []
 
 
-def test_a_refused_vendor_decision_rolls_its_row_back(testapp, db, manager, make_user, auth_headers):
-    from core.catalog.models import Vendor
-
-    owner = make_user("customer")
-    vendor = Vendor(user_id=owner.id, name="Refused", slug="refused-shop", description="", status="rejected")
-    db.add(vendor)
-    db.flush()
+def test_a_refused_vendor_decision_rolls_its_row_back(testapp, db, manager, make_vendor, auth_headers):
+    vendor = make_vendor("rejected", name="Refused")
     # the view records before deciding; the decision's 409 aborts the whole transaction
     testapp.post(f"/api/manager/vendors/{vendor.id}/suspend/", headers=auth_headers(manager), status=409)
     assert audit_trail(db) == []

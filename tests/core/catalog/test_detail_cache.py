@@ -13,7 +13,7 @@ def _sizes(testapp, slug):
 
 
 def test_stock_moves_show_at_once_without_a_version_bump(testapp, db, make_category, make_product):
-    product = make_product(make_category("Live"), "Live tee", slug="live-tee", variants=[{"stocks": [3, 1]}])
+    product = make_product(category=make_category("Live"), name="Live tee", slug="live-tee", sizes={"S": 3, "M": 1})
     assert [s["stock"] for s in _sizes(testapp, "live-tee")] == [3, 1]
     before = current(db)
     first, second = sizes_of(db, product)
@@ -25,7 +25,8 @@ def test_stock_moves_show_at_once_without_a_version_bump(testapp, db, make_categ
 
 
 def test_a_change_of_shape_bumps_the_version_and_shows(testapp, db, make_category, make_product):
-    product = make_product(make_category("Shape"), "Shape tee", slug="shape-tee", variants=[{"stocks": [2, 2]}])
+    product = make_product(category=make_category("Shape"), name="Shape tee", slug="shape-tee", sizes=("S", "M"),
+                           stock=2)
     testapp.get("/api/products/shape-tee/")
     before = current(db)
     first, _ = sizes_of(db, product)

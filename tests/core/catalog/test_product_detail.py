@@ -3,10 +3,10 @@ from __future__ import annotations
 
 
 def test_detail_shows_active_variants_with_active_sizes_and_images(testapp, db, make_category, make_product):
-    product = make_product(make_category("Shoes"), "Runner", slug="runner", price=8000, description="Fast.",
-                           variants=[{"name": "Red", "price": 7500, "stocks": [0, 3], "images": 2},
-                                     {"name": "Blue", "stocks": [1]},
-                                     {"name": "Retired", "active": False}])
+    product = make_product(category=make_category("Shoes"), name="Runner", slug="runner", price=8000,
+                           description="Fast.", variants=[{"name": "Red", "price": 7500, "sizes": {"S": 0, "M": 3}, "images": 2},
+                                                         {"name": "Blue", "sizes": {"S": 1}},
+                                                         {"name": "Retired", "active": False}])
     answer = testapp.get("/api/products/runner/").json
     assert answer["id"] == product.id and answer["description"] == "Fast." and answer["price"] == "75.00"
     assert answer["category"] == {"slug": "shoes", "name": "Shoes"} and answer["vendor"] is None
@@ -21,7 +21,7 @@ def test_detail_shows_active_variants_with_active_sizes_and_images(testapp, db, 
 def test_retired_sizes_are_not_shown(testapp, db, make_category, make_product):
     from core.catalog.models import Size
 
-    make_product(make_category("Hats"), "Beanie", slug="beanie", variants=[{"stocks": [1, 2]}])
+    make_product(category=make_category("Hats"), name="Beanie", slug="beanie", sizes={"S": 1, "M": 2})
     size = db.query(Size).filter(Size.stock == 2).one()
     size.is_active = False
     db.flush()
@@ -31,8 +31,8 @@ def test_retired_sizes_are_not_shown(testapp, db, make_category, make_product):
 
 def test_unknown_inactive_or_hidden_products_are_404(testapp, make_category, make_product):
     live = make_category("Live")
-    make_product(live, "Old", slug="old", active=False)
-    make_product(make_category("Closed", active=False), "Orphan", slug="orphan")
+    make_product(category=live, name="Old", slug="old", is_active=False)
+    make_product(category=make_category("Closed", active=False), name="Orphan", slug="orphan")
     for slug in ("nothing-here", "old", "orphan"):
         error = testapp.get(f"/api/products/{slug}/", status=404).json
         assert error["status"] == "error" and error["errors"][0]["location"] == "path"

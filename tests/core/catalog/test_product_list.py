@@ -20,14 +20,14 @@ def shop(make_category, make_product, make_vendor):
     shirts = make_category("Shirts", parent=clothes)
     oxford = make_category("Oxford", parent=shirts)
     hats = make_category("Hats")
-    acme = make_vendor("Acme")
+    acme = make_vendor(name="Acme")
     return {
         "clothes": clothes, "shirts": shirts, "hats": hats, "acme": acme,
-        "cheap": make_product(hats, "Cap", slug="cap", price=500, age_days=3),
-        "shirt": make_product(shirts, "Blue shirt", slug="blue-shirt", price=3000, vendor=acme, age_days=2,
-                              variants=[{"price": 2500, "stocks": [0]}, {"price": 6000, "stocks": [1]}]),
-        "oxford": make_product(oxford, "Oxford shirt", slug="oxford-shirt", price=4500, age_days=1,
-                               variants=[{"stocks": [0, 0]}]),
+        "cheap": make_product(category=hats, name="Cap", slug="cap", price=500, age_days=3),
+        "shirt": make_product(category=shirts, name="Blue shirt", slug="blue-shirt", price=3000, vendor=acme,
+                              age_days=2, images=1, variants=[{"price": 2500, "stock": 0}, {"price": 6000, "stock": 1}]),
+        "oxford": make_product(category=oxford, name="Oxford shirt", slug="oxford-shirt", price=4500, age_days=1,
+                               sizes=("S", "M"), stock=0),
     }
 
 
@@ -47,9 +47,9 @@ def test_list_answers_summaries_newest_first(testapp, shop):
 def test_inactive_products_and_products_of_inactive_categories_are_hidden(testapp, make_category, make_product):
     gone = make_category("Gone", active=False)
     live = make_category("Live")
-    make_product(live, "Hidden", active=False)
-    make_product(gone, "Orphan")
-    make_product(live, "Shown", slug="shown")
+    make_product(category=live, name="Hidden", is_active=False)
+    make_product(category=gone, name="Orphan")
+    make_product(category=live, name="Shown", slug="shown")
     assert slugs(testapp.get("/api/products/").json) == ["shown"]
 
 
@@ -124,7 +124,7 @@ def test_empty_catalog_page_one_is_an_empty_200(testapp):
 def test_page_size_above_the_cap_is_capped(testapp, make_category, make_product):
     category = make_category("Bulk")
     for n in range(101):
-        make_product(category, f"Item {n}", variants=[])
+        make_product(category=category, name=f"Item {n}", variants=[])
     answer = testapp.get("/api/products/?page_size=500").json
     assert answer["count"] == 101 and len(answer["results"]) == 100 and "page=2" in answer["next"]
 
@@ -161,9 +161,10 @@ def visibility_plugin(loaded):
 def test_visibility_clauses_of_plugins_are_anded(testapp, make_category, make_product, make_vendor,
                                                  visibility_plugin):
     category = make_category("Mixed")
-    make_product(category, "Ok", slug="ok", vendor=make_vendor("Good"))
-    make_product(category, "Suspended", slug="suspended", vendor=make_vendor("Bad", status="suspended"))
-    make_product(category, "House", slug="house")
+    make_product(category=category, name="Ok", slug="ok", vendor=make_vendor(name="Good"))
+    make_product(category=category, name="Suspended", slug="suspended",
+                 vendor=make_vendor("suspended", name="Bad"))
+    make_product(category=category, name="House", slug="house")
     assert set(slugs(testapp.get("/api/products/").json)) == {"ok", "house"}
     testapp.get("/api/products/suspended/", status=404)
 

@@ -12,10 +12,11 @@ def slugs(answer) -> list[str]:
 @pytest.fixture
 def catalog(make_category, make_product):
     category = make_category("Everything")
-    make_product(category, "Plain tee", slug="in-description", age_days=0,
+    make_product(category=category, name="Plain tee", slug="in-description", age_days=0,
                  description="A soft tee that goes with any linen trousers.")
-    make_product(category, "Linen shirt", slug="in-name", age_days=5, description="Breathable and light.")
-    make_product(category, "Wool coat", slug="unrelated", description="Warm for winter.")
+    make_product(category=category, name="Linen shirt", slug="in-name", age_days=5,
+                 description="Breathable and light.")
+    make_product(category=category, name="Wool coat", slug="unrelated", description="Warm for winter.")
 
 
 def test_search_matches_name_and_description(testapp, catalog):

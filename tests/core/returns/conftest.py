@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from core.catalog.models import Category, Vendor
-from core.testing import ADDRESS, TEST_PASSWORD, sizes_of
+from core.catalog.models import Category
+from core.testing import ADDRESS, bearer, sizes_of
 from tests.plugins.email.conftest import (  # noqa: F401  (fixtures, used by name)
     deliver,
     email_config,
@@ -24,11 +24,6 @@ from tests.plugins.payments.conftest import (  # noqa: F401  (fixtures, used by 
     stripe_loaded,
     stripe_testapp,
 )
-
-
-def bearer(app, user) -> dict:
-    tokens = app.post_json("/api/auth/login/", {"email": user.email, "password": TEST_PASSWORD}).json
-    return {"Authorization": f"Bearer {tokens['access']}"}
 
 
 @dataclass
@@ -68,21 +63,11 @@ class Shop:
                              headers=headers or self.headers["customer"], status=status)
 
 
-def make_vendor(db, make_user, name: str) -> Vendor:
-    user = make_user("vendor")
-    vendor = Vendor(user_id=user.id, name=name, slug=f"{name.lower()}-{secrets.token_hex(3)}", description="",
-                    status="approved")
-    db.add(vendor)
-    db.flush()
-    vendor.owner = user
-    return vendor
-
-
 @pytest.fixture
-def shop(db, make_user, make_product, customer, manager, testapp) -> Shop:
+def shop(db, make_user, make_vendor, make_product, customer, manager, testapp) -> Shop:
     s = Shop(db=db, customer=customer)
     for name, price in (("Loom", 2000), ("Kiln", 3333)):
-        vendor = make_vendor(db, make_user, name)
+        vendor = make_vendor(name=name)
         slug = f"{name.lower()}-c-{secrets.token_hex(3)}"
         category = Category(name=slug, slug=slug)
         db.add(category)
@@ -91,6 +76,6 @@ def shop(db, make_user, make_product, customer, manager, testapp) -> Shop:
         s.vendors.append(vendor)
         s.sizes.append(sizes_of(db, product)[0].id)
     s.headers = {"customer": bearer(testapp, customer), "other_customer": bearer(testapp, make_user("customer")),
-                 "vendor_a": bearer(testapp, s.vendors[0].owner), "vendor_b": bearer(testapp, s.vendors[1].owner),
+                 "vendor_a": bearer(testapp, s.vendors[0].user), "vendor_b": bearer(testapp, s.vendors[1].user),
                  "manager": bearer(testapp, manager)}
     return s

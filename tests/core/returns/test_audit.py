@@ -13,7 +13,7 @@ def test_approve_receive_and_reject_are_recorded(testapp, db, shop, manager):
     first = shop.ask(testapp, order, [(0, 1)]).json
     second = shop.ask(testapp, order, [(0, 1)]).json
     assert audit_trail(db, "return.approved") == []  # the customer's request is not a staff write
-    vendor = shop.vendors[0].owner
+    vendor = shop.vendors[0].user
     testapp.post_json(f"/api/returns/{first['id']}/approve/", {"note": "send it"}, headers=_h(shop.headers["vendor_a"]),
                       extra_environ=AS_CLIENT["environ"])
     audited(db, "return.approved", actor=vendor, target=("return", first["id"]),

@@ -77,10 +77,10 @@ def test_a_partial_return_refunded_at_stripe(stripe_testapp, stripe_client, shop
     assert customer_mails == [f"Your return request for order {number}",
                               f"Your return for order {number} is approved", f"Refund for order {number}"]
     assert "40.00 USD" in mail_text(smtp.to(shop.customer.email)[2])
-    vendor_mail = smtp.one(shop.vendors[0].owner.email)
+    vendor_mail = smtp.one(shop.vendors[0].user.email)
     assert vendor_mail["Subject"] == f"Return requested for order {number} (Loom)"
     assert "2 × " in mail_text(vendor_mail) and "Too small" in mail_text(vendor_mail)
-    assert smtp.to(shop.vendors[1].owner.email) == []
+    assert smtp.to(shop.vendors[1].user.email) == []
 
 
 def test_a_rejection_mails_the_reason(testapp, shop, smtp, deliver):

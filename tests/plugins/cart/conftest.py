@@ -1,21 +1,9 @@
-"""Fixtures for the cart tests: catalog factories, a shopper, and apps with chosen plugins."""
+"""Fixtures for the cart tests: a shopper's headers, and apps with chosen plugins (catalog rows:
+``core.testing``'s ``make_product`` and ``make_vendor``)."""
 from __future__ import annotations
 
 import pytest
 from sqlalchemy.orm import Session
-
-from tests.plugins.cart.factories import make_product, make_vendor
-
-
-@pytest.fixture
-def product(db):
-    """``product(price="19.99", stock=10, ...)`` → :class:`Made` (product, variant, sizes)."""
-    return lambda **kw: make_product(db, **kw)
-
-
-@pytest.fixture
-def vendor(db):
-    return lambda status="approved": make_vendor(db, status)
 
 
 @pytest.fixture

@@ -3,13 +3,15 @@ from __future__ import annotations
 
 import pytest
 
+from core.testing import sizes_of
+
 
 @pytest.fixture
-def cart(testapp, headers, product):
+def cart(testapp, db, headers, make_product):
     """The customer's cart holding 2 of one size (stock 5) and 1 of another."""
-    first, second = product(stock=5), product(price="5.00")
-    testapp.post_json("/api/cart/add/", {"size_id": first.size.id, "quantity": 2}, headers=headers)
-    return testapp.post_json("/api/cart/add/", {"size_id": second.size.id, "quantity": 1}, headers=headers).json
+    [first], [second] = sizes_of(db, make_product(stock=5)), sizes_of(db, make_product(price=500))
+    testapp.post_json("/api/cart/add/", {"size_id": first.id, "quantity": 2}, headers=headers)
+    return testapp.post_json("/api/cart/add/", {"size_id": second.id, "quantity": 1}, headers=headers).json
 
 
 def test_setting_a_quantity_answers_the_cart(testapp, headers, cart):

@@ -6,6 +6,7 @@ from types import SimpleNamespace
 import pytest
 
 from core.orders.checkout_types import CheckoutLine
+from core.testing import sizes_of
 from plugins.cart.items import add_to_cart, find_cart
 from plugins.cart.models import CartItem
 
@@ -16,11 +17,11 @@ def hook(loaded):
 
 
 @pytest.fixture
-def filled(db, customer, product):
+def filled(db, customer, make_product):
     """The customer's cart: 3 of size A, 2 of size B; returns (item A, item B)."""
-    a, b = product(stock=10), product(stock=10)
-    first = add_to_cart(db, customer.id, a.size.id, 3, max_quantity=99)
-    second = add_to_cart(db, customer.id, b.size.id, 2, max_quantity=99)
+    [a], [b] = sizes_of(db, make_product(stock=10)), sizes_of(db, make_product(stock=10))
+    first = add_to_cart(db, customer.id, a.id, 3, max_quantity=99)
+    second = add_to_cart(db, customer.id, b.id, 2, max_quantity=99)
     return db.get(CartItem, first), db.get(CartItem, second)
 
 

@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 
 from core.accounts.models import User
 from core.catalog.models import Category, Product, Size, Variant
+from core.testing import new_product, new_user, sizes_of
 from plugins.cart.items import add_to_cart
 from plugins.cart.models import Cart, CartItem
-from tests.plugins.cart.factories import make_product
 
 THREADS = 12
 
@@ -24,13 +24,11 @@ THREADS = 12
 def committed(engine):
     """A committed user and size (stock 100); removed afterwards."""
     with Session(engine, expire_on_commit=False) as session:
-        user = User(email="racer@example.com", password_hash="x", role="customer",
-                    is_active=True, email_verified=True)
-        session.add(user)
-        session.flush()
-        made = make_product(session, stock=100)
+        user = new_user(session, email="racer@example.com")
+        product = new_product(session, stock=100)
+        [size] = sizes_of(session, product)
         session.commit()
-        ids = (user.id, made.product.id, made.variant.id, made.size.id, made.product.category_id)
+        ids = (user.id, product.id, size.variant_id, size.id, product.category_id)
     yield ids
     user_id, product_id, variant_id, size_id, category_id = ids
     with Session(engine) as session:

@@ -6,6 +6,7 @@ from datetime import timedelta
 from sqlalchemy import select, update
 
 from core.db import utcnow
+from core.testing import sizes_of
 from plugins.cart.models import Cart
 from plugins.cart.shoppers import delete_expired_guest_carts, token_hash
 
@@ -21,15 +22,15 @@ def add(testapp, headers, size_id, quantity=1, status=201):
                              headers=headers, status=status).json
 
 
-def test_a_guest_cart_works_like_an_account_cart(testapp, db, product):
-    made = product(price="5.00", stock=4, labels=("S", "M"))
+def test_a_guest_cart_works_like_an_account_cart(testapp, db, make_product):
+    small, medium = sizes_of(db, make_product(price=500, stock=4, sizes=("S", "M")))
     token = guest(testapp)
-    cart = add(testapp, token, made.sizes[0].id, 2)
+    cart = add(testapp, token, small.id, 2)
     assert cart["item_count"] == 2 and cart["subtotal"] == "10.00"
     item = cart["items"][0]["id"]
     assert testapp.put_json(f"/api/cart/update/{item}/", {"quantity": 3}, headers=token).json["item_count"] == 3
-    add(testapp, token, made.sizes[0].id, 2, status=409)  # 3 + 2 > 4 in stock
-    add(testapp, token, made.sizes[1].id, 1)
+    add(testapp, token, small.id, 2, status=409)  # 3 + 2 > 4 in stock
+    add(testapp, token, medium.id, 1)
     assert testapp.delete(f"/api/cart/remove/{item}/", headers=token).json["item_count"] == 1
     assert testapp.delete("/api/cart/", headers=token).json["items"] == []
     assert testapp.get("/api/cart/", headers=token).json["id"] == cart["id"]
@@ -42,7 +43,7 @@ def test_the_token_is_stored_hashed(testapp, db):
     assert (cart.expires_at - cart.created_at) == timedelta(days=30)
 
 
-def test_unknown_expired_and_missing_tokens(testapp, db, product):
+def test_unknown_expired_and_missing_tokens(testapp, db):
     testapp.get("/api/cart/", headers={"X-Cart-Token": "no-such-token"}, status=404)
     testapp.get("/api/cart/", status=401)
     token = guest(testapp)
@@ -54,36 +55,36 @@ def test_unknown_expired_and_missing_tokens(testapp, db, product):
     assert db.execute(select(Cart).where(Cart.token_hash == token_hash(token["X-Cart-Token"]))).first() is None
 
 
-def test_guests_do_not_see_each_others_items(testapp, product):
-    made = product()
+def test_guests_do_not_see_each_others_items(testapp, db, make_product):
+    [size] = sizes_of(db, make_product())
     first, second = guest(testapp), guest(testapp)
-    item = add(testapp, first, made.size.id)["items"][0]["id"]
+    item = add(testapp, first, size.id)["items"][0]["id"]
     testapp.delete(f"/api/cart/remove/{item}/", headers=second, status=404)
     assert testapp.get("/api/cart/", headers=second).json["items"] == []
 
 
-def test_merge_sums_quantities_capped_and_spends_the_token(testapp, db, product, headers, app_settings):
-    shirt, hat, scarf = product(stock=5), product(stock=10), product(stock=3)
-    add(testapp, headers, shirt.size.id, 3)
+def test_merge_sums_quantities_capped_and_spends_the_token(testapp, db, make_product, headers, app_settings):
+    [shirt], [hat], [scarf] = (sizes_of(db, make_product(stock=stock)) for stock in (5, 10, 3))
+    add(testapp, headers, shirt.id, 3)
     token = guest(testapp)
-    add(testapp, token, shirt.size.id, 4)  # 3 + 4 > 5 in stock: capped at 5
-    add(testapp, token, hat.size.id, 2)
-    add(testapp, token, scarf.size.id, 3)
-    db.get(type(scarf.size), scarf.size.id).stock = 0  # sold out meanwhile: not carried
+    add(testapp, token, shirt.id, 4)  # 3 + 4 > 5 in stock: capped at 5
+    add(testapp, token, hat.id, 2)
+    add(testapp, token, scarf.id, 3)
+    scarf.stock = 0  # sold out meanwhile: not carried
     db.flush()
     cart = testapp.post_json("/api/cart/merge/", {"token": token["X-Cart-Token"]}, headers=headers).json
     quantities = {item["size"]["id"]: item["quantity"] for item in cart["items"]}
-    assert quantities == {shirt.size.id: 5, hat.size.id: 2}
+    assert quantities == {shirt.id: 5, hat.id: 2}
     testapp.get("/api/cart/", headers=token, status=404)
     testapp.post_json("/api/cart/merge/", {"token": token["X-Cart-Token"]}, headers=headers, status=404)
 
 
-def test_merge_caps_at_the_per_size_maximum(app_with, db, product, headers):
+def test_merge_caps_at_the_per_size_maximum(app_with, db, make_product, headers):
     app = app_with(["cart"], {"agora.cart.max_quantity": "4"})
-    made = product(stock=50)
-    add(app, headers, made.size.id, 3)
+    [size] = sizes_of(db, make_product(stock=50))
+    add(app, headers, size.id, 3)
     token = guest(app)
-    add(app, token, made.size.id, 3)
+    add(app, token, size.id, 3)
     cart = app.post_json("/api/cart/merge/", {"token": token["X-Cart-Token"]}, headers=headers).json
     assert cart["items"][0]["quantity"] == 4
 

@@ -5,8 +5,7 @@ import pytest
 
 from config import SettingsError
 from core import load
-from core.testing import ini_for
-from tests.plugins.cart.factories import bearer
+from core.testing import bearer, ini_for, sizes_of
 
 
 def test_without_cart_and_wishlist_their_paths_are_gone(app_with, enabled_plugins, customer):
@@ -28,10 +27,10 @@ def test_with_cart_and_wishlist_their_paths_are_documented(testapp):
     assert body == {"$ref": "#/components/schemas/WishlistAddIn"}  # not the cart's add schema
 
 
-def test_the_maximum_quantity_is_a_setting(app_with, customer, product):
+def test_the_maximum_quantity_is_a_setting(app_with, db, customer, make_product):
     app = app_with(["cart"], {"agora.cart.max_quantity": "5"})
     headers = bearer(app, customer)
-    size_id = product(stock=100).size.id
+    size_id = sizes_of(db, make_product(stock=100))[0].id
     app.post_json("/api/cart/add/", {"size_id": size_id, "quantity": 5}, headers=headers, status=201)
     app.post_json("/api/cart/add/", {"size_id": size_id, "quantity": 1}, headers=headers, status=400)
 

@@ -5,6 +5,7 @@ from contextlib import contextmanager
 
 from sqlalchemy import event
 
+from core.testing import sizes_of
 from plugins.cart.items import add_to_cart
 
 
@@ -29,13 +30,14 @@ def statements_for_cart(testapp, engine, headers) -> tuple[int, dict]:
     return len(statements), cart
 
 
-def test_get_cart_costs_a_constant_number_of_statements(testapp, engine, db, product, vendor,
+def test_get_cart_costs_a_constant_number_of_statements(testapp, engine, db, make_product, make_vendor,
                                                         make_user, auth_headers):
     small, large = make_user(), make_user()
-    seller = vendor()
-    add_to_cart(db, small.id, product(vendor=seller).size.id, 1, max_quantity=99)
+    seller = make_vendor()
+    add_to_cart(db, small.id, sizes_of(db, make_product(vendor=seller))[0].id, 1, max_quantity=99)
     for i in range(50):
-        add_to_cart(db, large.id, product(vendor=seller if i % 2 else None).size.id, 2, max_quantity=99)
+        size = sizes_of(db, make_product(vendor=seller if i % 2 else None))[0]
+        add_to_cart(db, large.id, size.id, 2, max_quantity=99)
     db.flush()
     one, small_cart = statements_for_cart(testapp, engine, auth_headers(small))
     fifty, large_cart = statements_for_cart(testapp, engine, auth_headers(large))

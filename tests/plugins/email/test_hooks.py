@@ -13,7 +13,6 @@ from sqlalchemy import select
 
 import plugins.email as email_plugin
 from core.accounts.models import User
-from core.catalog.models import Vendor
 from core.errors import AgoraError
 from core.hooks import hookimpl
 from core.testing import TEST_PASSWORD
@@ -106,15 +105,8 @@ def hook_request(app, db):
 
 
 @pytest.fixture
-def vendors(db, make_user):
-    made = []
-    for name in ("North Shop", "South Shop"):
-        owner = make_user("vendor")
-        vendor = Vendor(user_id=owner.id, name=name, slug=name.lower().replace(" ", "-"), status="approved")
-        db.add(vendor)
-        db.flush()
-        made.append((vendor, owner))
-    return made
+def vendors(make_vendor):
+    return [(vendor, vendor.user) for vendor in (make_vendor(name="North Shop"), make_vendor(name="South Shop"))]
 
 
 def test_vendor_decision_mails(hook_request, vendors, smtp, deliver):

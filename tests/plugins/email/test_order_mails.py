@@ -15,7 +15,6 @@ import pytest
 import transaction
 from sqlalchemy import select
 
-from core.catalog.models import Vendor
 from core.errors import AgoraError
 from core.hooks import hookimpl
 from core.money import percent_of
@@ -79,15 +78,12 @@ class Plugin:
 
 # --------------------------------------------------------------------------- fixtures
 @pytest.fixture
-def shop(db, make_user, make_product):
+def shop(db, make_user, make_vendor, make_product):
     """Two approved vendors with one product each, and a product the shop sells itself."""
     found = {}
     for key, name, first in (("north", "North Shop", "Nora"), ("south", "South Shop", "Sam")):
-        owner = make_user("vendor", first_name=first)
-        vendor = Vendor(user_id=owner.id, name=name, slug=name.lower().replace(" ", "-"), status="approved")
-        db.add(vendor)
-        db.flush()
-        found[key], found[f"{key}_owner"] = vendor, owner
+        vendor = make_vendor(name=name, user=make_user("vendor", first_name=first))
+        found[key], found[f"{key}_owner"] = vendor, vendor.user
     jacket = make_product(price=8900, name="Rain jacket", vendor=found["north"], variants=("Blue",), sizes=("L",))
     socks = make_product(price=1250, name="Wool socks & liners", vendor=found["south"], variants=("Grey",),
                          sizes=("M",))

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core import load, make_app
-from core.catalog.models import Category, Vendor
+from core.catalog.models import Category
 from core.testing import ADDRESS, sizes_of
 from tests.plugins.payouts.connect_standin import ConnectStandIn
 
@@ -101,21 +101,11 @@ class Shop:
         return order
 
 
-def make_shop_vendor(db, make_user, name: str) -> Vendor:
-    user = make_user("vendor")
-    vendor = Vendor(user_id=user.id, name=name, slug=f"{name.lower().replace(' ', '-')}-{secrets.token_hex(3)}",
-                    description="", status="approved")
-    db.add(vendor)
-    db.flush()
-    vendor.user = user
-    return vendor
-
-
 @pytest.fixture
-def shop(db, make_user, make_product, auth_headers, customer, manager) -> Shop:
+def shop(db, make_vendor, make_product, auth_headers, customer, manager) -> Shop:
     s = Shop(db=db)
     for name, price in (("Loom", 2000), ("Kiln", 3333)):
-        vendor = make_shop_vendor(db, make_user, name)
+        vendor = make_vendor(name=name)
         slug = f"{name.lower()}-goods-{secrets.token_hex(3)}"
         category = Category(name=slug, slug=slug)
         db.add(category)

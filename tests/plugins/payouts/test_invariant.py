@@ -22,7 +22,7 @@ from core.money import percent_of
 from core.orders.models import Order
 from core.testing import ADDRESS, sizes_of
 from plugins.payouts.models import LedgerEntry
-from tests.plugins.payouts.conftest import app_on, make_shop_vendor
+from tests.plugins.payouts.conftest import app_on
 
 PRICING = {"agora.checkout.shipping_flat": "4.99", "agora.checkout.free_shipping_over": "150.00",
            "agora.checkout.tax_rate": "0.0825"}
@@ -58,14 +58,14 @@ def sums(db, **where) -> tuple[int, int]:
     return int(amount), int(commission)
 
 
-def test_every_paid_order_adds_up_and_the_report_equals_the_ledger(base_ini, engine, connection, db, make_user,
+def test_every_paid_order_adds_up_and_the_report_equals_the_ledger(base_ini, engine, connection, db, make_vendor,
                                                                    make_product, auth_headers, customer, manager):
     settings_, pm, plugins = load({**base_ini, **PRICING}, environ={})
     discount = PercentOff()
     pm.register(discount, name="percent-off")
     app = app_on((settings_, pm, plugins), connection)
     buyer, staff = auth_headers(customer), auth_headers(manager)
-    vendors = [make_shop_vendor(db, make_user, f"V{i}") for i in range(3)]
+    vendors = [make_vendor(name=f"V{i}") for i in range(3)]
     category = Category(name="inv", slug=f"inv-{secrets.token_hex(3)}")
     db.add(category)
     db.flush()

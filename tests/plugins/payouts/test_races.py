@@ -5,16 +5,11 @@ Each round gives every vendor new available entries, then fires three ``POST
 payout for exactly its balance, every entry claimed once.  Twenty rounds in a loop."""
 from __future__ import annotations
 
-import uuid
-
 import pytest
 import webtest
 from sqlalchemy import func, select
 
-from core.accounts.models import User
-from core.accounts.passwords import hash_password
-from core.catalog.models import Vendor
-from core.testing import TEST_PASSWORD, all_at_once, committed_session, scratch_database
+from core.testing import TEST_PASSWORD, all_at_once, committed_session, new_user, new_vendor, scratch_database
 from plugins.payouts.ledger import add_adjustment, balances
 from plugins.payouts.models import LedgerEntry, Payout, PayoutItem
 
@@ -34,21 +29,9 @@ def race_db(enabled_plugins, db_kind):
 
 
 def setup_shop(url, app, vendor_count: int = 4):
-    hashed = hash_password(TEST_PASSWORD)
-    email = f"payout-manager-{uuid.uuid4().hex[:8]}@example.com"
     with committed_session(url) as db, db.begin():
-        db.add(User(email=email, password_hash=hashed, role="manager", is_active=True, email_verified=True))
-        vendor_ids = []
-        for n in range(vendor_count):
-            user = User(email=f"v{n}-{uuid.uuid4().hex[:8]}@example.com", password_hash=hashed, role="vendor",
-                        is_active=True, email_verified=True)
-            db.add(user)
-            db.flush()
-            vendor = Vendor(user_id=user.id, name=f"Racer {n}", slug=f"racer-{n}-{uuid.uuid4().hex[:6]}",
-                            description="", status="approved")
-            db.add(vendor)
-            db.flush()
-            vendor_ids.append(vendor.id)
+        email = new_user(db, "manager").email
+        vendor_ids = [new_vendor(db, name=f"Racer {n}").id for n in range(vendor_count)]
     token = webtest.TestApp(app).post_json("/api/auth/login/", {"email": email, "password": TEST_PASSWORD}).json
     return vendor_ids, {"Authorization": f"Bearer {token['access']}"}
 

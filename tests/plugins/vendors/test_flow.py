@@ -1,8 +1,6 @@
 """From application to a published product, and the visibility rule of the public catalog."""
 from __future__ import annotations
 
-from core.catalog.models import Product
-from core.catalog.summary import refresh_products
 from tests.plugins.vendors.conftest import body, image_bytes
 
 
@@ -39,19 +37,13 @@ def test_a_suspended_vendors_products_disappear_from_the_public_catalog(
     assert testapp.get("/api/products/").json["count"] == 0
 
 
-def test_products_of_pending_vendors_are_invisible(testapp, db, make_vendor, category):
-    pending = make_vendor("pending")
-    product = Product(vendor_id=pending.id, category_id=category.id, name="Hidden", slug="hidden", price=100)
-    db.add(product)
-    db.flush()
+def test_products_of_pending_vendors_are_invisible(testapp, make_vendor, make_product, category):
+    make_product(vendor=make_vendor("pending"), category=category, name="Hidden", slug="hidden", price=100)
     testapp.get("/api/products/hidden/", status=404)
 
 
-def test_products_without_a_vendor_stay_visible(testapp, db, category):
-    product = Product(vendor_id=None, category_id=category.id, name="House brand", slug="house-brand", price=100)
-    db.add(product)
-    db.flush()
-    refresh_products(db, [product.id])
+def test_products_without_a_vendor_stay_visible(testapp, make_product, category):
+    make_product(category=category, name="House brand", slug="house-brand", price=100)
     assert testapp.get("/api/products/house-brand/").json["vendor"] is None
 
 

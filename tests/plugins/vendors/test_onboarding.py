@@ -4,7 +4,6 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from core.accounts.models import User
-from core.catalog.models import Vendor
 
 
 def role_of(db, user_id: int) -> str:
@@ -127,11 +126,9 @@ def test_illegal_transitions_are_conflicts(testapp, make_vendor, manager, auth_h
     assert vendor_events.calls == []
 
 
-def test_staff_roles_are_never_changed_by_a_decision(testapp, db, make_user, manager, auth_headers):
+def test_staff_roles_are_never_changed_by_a_decision(testapp, db, make_user, make_vendor, manager, auth_headers):
     staff = make_user("manager")
-    vendor = Vendor(user_id=staff.id, name="Staff shop", slug="staff-shop", description="", status="pending")
-    db.add(vendor)
-    db.flush()
+    vendor = make_vendor("pending", name="Staff shop", user=staff)
     testapp.post(f"/api/manager/vendors/{vendor.id}/approve/", headers=auth_headers(manager), status=200)
     assert role_of(db, staff.id) == "manager"
 

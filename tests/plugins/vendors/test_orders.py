@@ -366,39 +366,18 @@ def _committed_two_vendor_orders(url: str, count: int) -> tuple[list, list[int]]
     from sqlalchemy import create_engine
     from sqlalchemy.orm import Session
 
-    from core.accounts.models import User
-    from core.accounts.passwords import hash_password
-    from core.catalog.models import Category, Product, Size, Variant, Vendor
-    from core.testing import TEST_PASSWORD
+    from core.testing import new_product, new_user, new_vendor, sizes_of
 
     engine = create_engine(url)
     tag = uuid.uuid4().hex[:8]
-    hashed = hash_password(TEST_PASSWORD)
     with Session(engine, expire_on_commit=False) as db, db.begin():
-        users = [User(email=f"{who}-{tag}@example.com", password_hash=hashed, role=role, is_active=True,
-                      email_verified=True) for who, role in (("north", "vendor"), ("south", "vendor"),
-                                                             ("buyer", "customer"))]
-        db.add_all(users)
-        category = Category(name=f"c-{tag}", slug=f"c-{tag}")
-        db.add(category)
-        db.flush()
+        users = [new_user(db, role, email=f"{who}-{tag}@example.com")
+                 for who, role in (("north", "vendor"), ("south", "vendor"), ("buyer", "customer"))]
         sizes = []
         for user in users[:2]:
-            vendor = Vendor(user_id=user.id, name=f"{user.email}", slug=f"s-{user.id}-{tag}", description="",
-                            status="approved")
-            db.add(vendor)
-            db.flush()
-            product = Product(name="Tee", slug=f"tee-{vendor.id}-{tag}", price=1000, currency="USD",
-                              category_id=category.id, vendor_id=vendor.id)
-            db.add(product)
-            db.flush()
-            variant = Variant(product_id=product.id, name="Black", sku=f"{tag}-{vendor.id}")
-            db.add(variant)
-            db.flush()
-            size = Size(variant_id=variant.id, label="M", sku=f"{tag}-{vendor.id}-m", stock=100)
-            db.add(size)
-            db.flush()
-            sizes.append((vendor, product, size))
+            vendor = new_vendor(db, name=user.email, user=user)
+            product = new_product(db, name="Tee", price=1000, stock=100, variants=("Black",), vendor=vendor)
+            sizes.append((vendor, product, sizes_of(db, product)[0]))
         order_ids = []
         for n in range(count):
             order = Order(number=f"R-{tag}-{n}", user_id=users[2].id, status="paid", currency="USD", subtotal=2000,

@@ -1,2 +1,2 @@
-"""The wishlist tests share the cart tests' catalog fixtures."""
-from tests.plugins.cart.conftest import app_with, headers, product, vendor  # noqa: F401
+"""The wishlist tests share the cart tests' fixtures."""
+from tests.plugins.cart.conftest import app_with, headers  # noqa: F401

@@ -6,8 +6,8 @@ import pytest
 from plugins.wishlist.settings import MAX_BULK
 
 
-def test_bulk_add_reports_what_was_added_and_skipped(testapp, headers, product):
-    kept, new, gone = product().product.id, product().product.id, product(is_active=False).product.id
+def test_bulk_add_reports_what_was_added_and_skipped(testapp, headers, make_product):
+    kept, new, gone = make_product().id, make_product().id, make_product(is_active=False).id
     testapp.post_json("/api/wishlist/add/", {"product_id": kept}, headers=headers)
     answer = testapp.post_json("/api/wishlist/bulk-add/",
                                {"product_ids": [kept, new, 999_999, gone, new]}, headers=headers).json
@@ -25,11 +25,11 @@ def test_bulk_bodies_out_of_bounds_answer_400(testapp, headers, ids):
     testapp.post_json("/api/wishlist/bulk-remove/", {"ids": ids}, headers=headers, status=400)
 
 
-def test_bulk_remove_counts_only_the_callers_entries(testapp, headers, product, make_user, auth_headers):
-    mine = [testapp.post_json("/api/wishlist/add/", {"product_id": product().product.id},
+def test_bulk_remove_counts_only_the_callers_entries(testapp, headers, make_product, make_user, auth_headers):
+    mine = [testapp.post_json("/api/wishlist/add/", {"product_id": make_product().id},
                               headers=headers).json["id"] for _ in range(3)]
     other = auth_headers(make_user())
-    theirs = testapp.post_json("/api/wishlist/add/", {"product_id": product().product.id}, headers=other).json["id"]
+    theirs = testapp.post_json("/api/wishlist/add/", {"product_id": make_product().id}, headers=other).json["id"]
     answer = testapp.post_json("/api/wishlist/bulk-remove/", {"ids": mine[:2] + [theirs, 999_999]},
                                headers=headers).json
     assert answer == {"removed": 2}

@@ -17,17 +17,17 @@ def test_wishlist_needs_a_token(testapp):
     testapp.post_json("/api/wishlist/1/move-to-cart/", {"size_id": 1}, status=401)
 
 
-def test_adding_answers_201_with_the_entry(testapp, headers, product):
-    made = product(price="19.99")
-    entry = add(testapp, headers, made.product.id)
-    assert entry["product"]["id"] == made.product.id and entry["product"]["price"] == "19.99"
+def test_adding_answers_201_with_the_entry(testapp, headers, make_product):
+    product = make_product(price=1999)
+    entry = add(testapp, headers, product.id)
+    assert entry["product"]["id"] == product.id and entry["product"]["price"] == "19.99"
     assert entry["available"] is True and entry["added_at"]
 
 
-def test_adding_again_answers_200_and_adds_nothing(testapp, headers, product):
-    made = product()
-    first = add(testapp, headers, made.product.id)
-    again = add(testapp, headers, made.product.id, status=200)
+def test_adding_again_answers_200_and_adds_nothing(testapp, headers, make_product):
+    product = make_product()
+    first = add(testapp, headers, product.id)
+    again = add(testapp, headers, product.id, status=200)
     assert again["id"] == first["id"]
     assert testapp.get("/api/wishlist/", headers=headers).json["count"] == 1
 
@@ -41,13 +41,13 @@ def test_a_bad_body_answers_400(testapp, headers, body):
     testapp.post_json("/api/wishlist/add/", body, headers=headers, status=400)
 
 
-def test_a_product_not_sold_cannot_be_added(testapp, headers, product, vendor):
-    add(testapp, headers, product(is_active=False).product.id, status=400)
-    add(testapp, headers, product(vendor=vendor("suspended")).product.id, status=400)
+def test_a_product_not_sold_cannot_be_added(testapp, headers, make_product, make_vendor):
+    add(testapp, headers, make_product(is_active=False).id, status=400)
+    add(testapp, headers, make_product(vendor=make_vendor("suspended")).id, status=400)
 
 
-def test_the_list_is_paginated_newest_first(testapp, headers, product):
-    ids = [add(testapp, headers, product().product.id)["id"] for _ in range(3)]
+def test_the_list_is_paginated_newest_first(testapp, headers, make_product):
+    ids = [add(testapp, headers, make_product().id)["id"] for _ in range(3)]
     page = testapp.get("/api/wishlist/?page_size=2", headers=headers).json
     assert page["count"] == 3 and page["previous"] is None and "page=2" in page["next"]
     assert [e["id"] for e in page["results"]] == ids[::-1][:2]
@@ -62,34 +62,34 @@ def test_an_empty_wishlist_is_an_empty_first_page(testapp, headers):
         "count": 0, "next": None, "previous": None, "results": []}
 
 
-def test_products_no_longer_sold_stay_listed_as_unavailable(testapp, headers, product, db):
-    made = product()
-    add(testapp, headers, made.product.id)
-    made.product.is_active = False
+def test_products_no_longer_sold_stay_listed_as_unavailable(testapp, headers, make_product, db):
+    product = make_product()
+    add(testapp, headers, product.id)
+    product.is_active = False
     db.flush()
     [entry] = testapp.get("/api/wishlist/", headers=headers).json["results"]
-    assert entry["product"]["id"] == made.product.id and entry["available"] is False
+    assert entry["product"]["id"] == product.id and entry["available"] is False
 
 
-def test_removing_answers_204(testapp, headers, product):
-    entry = add(testapp, headers, product().product.id)
+def test_removing_answers_204(testapp, headers, make_product):
+    entry = add(testapp, headers, make_product().id)
     testapp.delete(f"/api/wishlist/remove/{entry['id']}/", headers=headers, status=204)
     assert testapp.get("/api/wishlist/", headers=headers).json["count"] == 0
 
 
-def test_another_users_entry_answers_404(testapp, headers, product, make_user, auth_headers):
-    entry = add(testapp, headers, product().product.id)
+def test_another_users_entry_answers_404(testapp, headers, make_product, make_user, auth_headers):
+    entry = add(testapp, headers, make_product().id)
     testapp.delete(f"/api/wishlist/remove/{entry['id']}/", headers=auth_headers(make_user()), status=404)
     testapp.delete("/api/wishlist/remove/999999/", headers=headers, status=404)
     assert testapp.get("/api/wishlist/", headers=headers).json["count"] == 1
 
 
-def test_the_wishlist_is_capped(app_with, customer, product):
-    from tests.plugins.cart.factories import bearer
+def test_the_wishlist_is_capped(app_with, customer, make_product):
+    from core.testing import bearer
 
     app = app_with(["wishlist"], {"agora.wishlist.max_items": "2"})
     headers = bearer(app, customer)
-    first, second, third = (product().product.id for _ in range(3))
+    first, second, third = (make_product().id for _ in range(3))
     for pid in (first, second):
         app.post_json("/api/wishlist/add/", {"product_id": pid}, headers=headers, status=201)
     answer = app.post_json("/api/wishlist/add/", {"product_id": third}, headers=headers, status=400).json

@@ -3,13 +3,15 @@ from __future__ import annotations
 
 import pytest
 
+from core.testing import bearer, sizes_of
+
 
 @pytest.fixture
-def wished(testapp, headers, product):
-    """A product (sizes S and M, stock 3) in the customer's wishlist: (made, entry)."""
-    made = product(price="19.99", stock=3, labels=("S", "M"))
-    entry = testapp.post_json("/api/wishlist/add/", {"product_id": made.product.id}, headers=headers).json
-    return made, entry
+def wished(testapp, db, headers, make_product):
+    """A product (sizes S and M, stock 3) in the customer's wishlist: (its sizes, the entry)."""
+    product = make_product(price=1999, stock=3, sizes=("S", "M"))
+    entry = testapp.post_json("/api/wishlist/add/", {"product_id": product.id}, headers=headers).json
+    return sizes_of(db, product), entry
 
 
 def move(testapp, headers, entry_id, body, status=200):
@@ -17,16 +19,16 @@ def move(testapp, headers, entry_id, body, status=200):
 
 
 def test_moving_puts_the_size_in_the_cart_and_drops_the_entry(testapp, headers, wished):
-    made, entry = wished
-    cart = move(testapp, headers, entry["id"], {"size_id": made.sizes[1].id, "quantity": 3})
+    (_, medium), entry = wished
+    cart = move(testapp, headers, entry["id"], {"size_id": medium.id, "quantity": 3})
     [item] = cart["items"]
     assert item["size"]["label"] == "M" and item["quantity"] == 3 and cart["subtotal"] == "59.97"
     assert testapp.get("/api/wishlist/", headers=headers).json["count"] == 0
 
 
-def test_a_size_of_another_product_answers_400(testapp, headers, wished, product):
+def test_a_size_of_another_product_answers_400(testapp, db, headers, wished, make_product):
     _, entry = wished
-    move(testapp, headers, entry["id"], {"size_id": product().size.id}, status=400)
+    move(testapp, headers, entry["id"], {"size_id": sizes_of(db, make_product())[0].id}, status=400)
 
 
 def test_an_unknown_size_answers_404(testapp, headers, wished):
@@ -34,8 +36,8 @@ def test_an_unknown_size_answers_404(testapp, headers, wished):
 
 
 def test_above_stock_answers_409_and_keeps_the_entry(testapp, headers, wished):
-    made, entry = wished
-    move(testapp, headers, entry["id"], {"size_id": made.size.id, "quantity": 4}, status=409)
+    (small, _), entry = wished
+    move(testapp, headers, entry["id"], {"size_id": small.id, "quantity": 4}, status=409)
     assert testapp.get("/api/wishlist/", headers=headers).json["count"] == 1
     assert testapp.get("/api/cart/", headers=headers).json["items"] == []
 
@@ -43,23 +45,21 @@ def test_above_stock_answers_409_and_keeps_the_entry(testapp, headers, wished):
 @pytest.mark.parametrize("body", [{}, {"size_id": 1, "quantity": 0}, {"size_id": 1, "quantity": 100}])
 def test_a_bad_body_answers_400(testapp, headers, wished, body):
     if "size_id" in body:
-        body["size_id"] = wished[0].size.id
+        body["size_id"] = wished[0][0].id
     move(testapp, headers, wished[1]["id"], body, status=400)
 
 
 def test_another_users_entry_answers_404(testapp, wished, make_user, auth_headers):
-    made, entry = wished
-    move(testapp, auth_headers(make_user()), entry["id"], {"size_id": made.size.id}, status=404)
+    (small, _), entry = wished
+    move(testapp, auth_headers(make_user()), entry["id"], {"size_id": small.id}, status=404)
 
 
-def test_without_the_cart_plugin_the_route_is_absent(app_with, customer, product):
-    from tests.plugins.cart.factories import bearer
-
+def test_without_the_cart_plugin_the_route_is_absent(app_with, db, customer, make_product):
     app = app_with(["wishlist"])
     headers = bearer(app, customer)
-    made = product()
-    entry = app.post_json("/api/wishlist/add/", {"product_id": made.product.id}, headers=headers).json
-    app.post_json(f"/api/wishlist/{entry['id']}/move-to-cart/", {"size_id": made.size.id},
+    product = make_product()
+    entry = app.post_json("/api/wishlist/add/", {"product_id": product.id}, headers=headers).json
+    app.post_json(f"/api/wishlist/{entry['id']}/move-to-cart/", {"size_id": sizes_of(db, product)[0].id},
                   headers=headers, status=404)
     paths = app.get("/api/openapi.json").json["paths"]
     assert "/api/wishlist/" in paths and "/api/wishlist/{id}/move-to-cart/" not in paths
