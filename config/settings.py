@@ -96,8 +96,8 @@ def as_currency(value: Any) -> str:
 
 
 def env_name(key: str) -> str:
-    """The environment variable that overrides ``key``: ``agora.cart.max_quantity`` →
-    ``AGORA_CART_MAX_QUANTITY``."""
+    """The environment variable that overrides ``key``: ``agora.db.pool_size`` →
+    ``AGORA_DB_POOL_SIZE``."""
     return key.upper().replace(".", "_").replace("-", "_")
 
 
@@ -146,7 +146,7 @@ CORE_KEYS = [
     Key("agora.public_url", "http://127.0.0.1:6543", lambda v: str(v).rstrip("/"), "AGORA_PUBLIC_URL", True),
     # Where the storefront's pages live (links in mails); unset: Agora serves minimal pages under /pages/.
     Key("agora.storefront_url", "", lambda v: str(v).strip().rstrip("/"), "AGORA_STOREFRONT_URL"),
-    Key("agora.shop_name", "Agora", lambda v: str(v).strip() or "Agora"),  # pages, mails (agora.email.shop_name overrides)
+    Key("agora.shop_name", "Agora", lambda v: str(v).strip() or "Agora"),  # pages and mails
     Key("agora.jwt_secret", DEV_JWT_SECRET, str, "AGORA_JWT_SECRET", True),
     Key("agora.jwt.access_ttl", 15 * 60, int),
     Key("agora.jwt.refresh_ttl", 14 * 24 * 3600, int),

@@ -25,7 +25,7 @@ hookimpl = pluggy.HookimplMarker(PROJECT)
 # --------------------------------------------------------------------------- wiring
 @hookspec
 def agora_settings_defaults():
-    """Return a dict of default ini settings for this plugin (``{"agora.cart.max_quantity": "99"}``).
+    """Return a dict of default ini settings for this plugin (``{"agora.myplugin.max_items": "99"}``).
 
     Called once at start-up, before the settings are validated; the ini file and the
     environment win over these defaults.  No transaction."""
@@ -38,9 +38,9 @@ def agora_settings_keys():
     Called once at start-up.  Core validates them with its own keys: a bad value stops
     start-up with one line naming the key, and ``settings[name]`` is the typed value.  Each
     key can be overridden by the environment variable named after it
-    (``agora.cart.max_quantity`` → ``AGORA_CART_MAX_QUANTITY``).  No transaction.
+    (``agora.myplugin.max_items`` → ``AGORA_MYPLUGIN_MAX_ITEMS``).  No transaction.
 
-    Example: ``return [Key("agora.cart.max_quantity", 99, positive_int)]``."""
+    Example: ``return [Key("agora.myplugin.max_items", 99, positive_int)]``."""
 
 
 @hookspec
@@ -134,8 +134,8 @@ def agora_password_changed(request, user):
 def agora_checkout_lines(request, user):
     """Return the lines to buy as a list of ``core.orders.checkout_types.CheckoutLine``.
 
-    ``firstresult``: the first plugin returning a non-None list wins (the cart plugin
-    provides it).  In the checkout transaction.  ``user`` is None for a guest checkout (no
+    ``firstresult``: the first plugin returning a non-None list wins (the plugin that keeps
+    carts provides it).  In the checkout transaction.  ``user`` is None for a guest checkout (no
     account): the lines are then those of the request's ``X-Cart-Token`` cart."""
 
 
@@ -227,13 +227,14 @@ def agora_return_status_changed(request, return_, order, old_status, new_status,
 @hookspec
 def agora_product_created(request, product):
     """A vendor created a product (with its variants and sizes).  In the creating transaction;
-    fired by the vendors plugin (which may later own this specification).  Return ignored."""
+    fired by the plugin through which vendors edit products.  Return ignored."""
 
 
 @hookspec
 def agora_product_updated(request, product):
     """A vendor changed a product: replaced or patched it, deactivated it, added or removed an
-    image.  In the changing transaction; fired by the vendors plugin.  Return ignored."""
+    image.  In the changing transaction; fired by the plugin through which vendors edit products.
+    Return ignored."""
 
 
 @hookspec

@@ -5,7 +5,7 @@ disabled plugin's services are absent.  The docs page uses Swagger UI's assets s
 app itself (no CDN).  Typed clients are generated from the document (openapi-typescript,
 openapi-python-client), so it says exactly what the API answers.  Where each part comes from:
 
-* **tag**: the first path segment after ``/api/`` (``/api/vendor/products/`` → ``vendor``); a
+* **tag**: the first path segment after ``/api/`` (``/api/products/{slug}/`` → ``products``); a
   plugin describes its tags with the ``agora_openapi_tags`` hook.
 * **operationId**: ``<service name>_<method>`` (``products_get``), unique because service names are.
 * **summary**: the first line of the view's docstring; **description**: the rest of it, or the
@@ -13,7 +13,7 @@ openapi-python-client), so it says exactly what the API answers.  Where each par
 * **parameters and body**: the view's ``In(body=, querystring=, path=)`` schemas; each field gives
   its type, format, bounds, pattern, enum and ``metadata={"description": ...}``.  Headers a view
   reads are declared with :func:`takes_header`, a non-JSON body with :func:`takes_body`.
-  ``metadata={"x-maximum-setting": "agora.cart.max_quantity"}`` documents a bound taken from the
+  ``metadata={"x-maximum-setting": "agora.myplugin.max_items"}`` documents a bound taken from the
   running configuration.
 * **answers**: ``@responds(status, Schema)``.  Every schema reached from a success answer is an
   *answer schema*: its fields are always present, so they are ``required`` (a field that an
@@ -45,7 +45,7 @@ from pyramid.response import Response
 from swagger_ui_bundle import swagger_ui_path
 
 from core.money import exponent
-from core.registry import hooks_of
+from core.registry import hooks_of, settings_of
 from core.validation import Amount, In
 
 ERROR_SCHEMA = {
@@ -119,13 +119,13 @@ CART_TOKEN = "X-Cart-Token"
 def takes_cart_token(description: str = ""):
     """Document the ``X-Cart-Token`` header of an operation with ``permission="shopper"``: open to
     a signed-in caller *or* a guest cart (``Authorization: Bearer`` or ``X-Cart-Token``, the
-    token of ``POST /api/cart/guest/``).  Either security scheme will do; with neither the
-    answer is 401, an unknown, expired or spent token is 404."""
+    token of a guest cart; the plugin that keeps carts says where one is made).  Either security
+    scheme will do; with neither the answer is 401, an unknown, expired or spent token is 404."""
 
     def decorate(view):
         return takes_header(CART_TOKEN, description or (
-            "A guest cart's token (from POST /api/cart/guest/), sent instead of a Bearer token by a "
-            "shopper without an account. Unknown, expired or spent (merged) → 404."),
+            "The token of a guest cart, sent instead of a Bearer token by a shopper without an "
+            "account. Unknown, expired or spent (merged) → 404."),
             minLength=1, maxLength=200)(view)
 
     return decorate
@@ -243,7 +243,7 @@ def _documented(registry) -> list[tuple[str, Service]]:
 
 
 def build_spec(registry, title: str = "Agora", version: str = "0.1.0") -> dict:
-    settings = registry.settings.get("agora.settings", {})
+    settings = settings_of(registry)
     currency = settings.get("agora.currency", "USD")
     plugin = AgoraMarshmallowPlugin()
     spec = APISpec(
@@ -257,7 +257,7 @@ def build_spec(registry, title: str = "Agora", version: str = "0.1.0") -> dict:
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})
     spec.components.security_scheme("cartToken", {
         "type": "apiKey", "in": "header", "name": CART_TOKEN,
-        "description": "A guest cart's token from POST /api/cart/guest/ (shoppers without an account)"})
+        "description": "The token of a guest cart (shoppers without an account)"})
     spec.components.schema("Error", ERROR_SCHEMA)
     tags = set()
     for path, service in documented:

@@ -37,7 +37,7 @@ def health(request):
 
     Cheap enough to be polled by every load balancer: the database check is one ``SELECT 1``
     on a pooled connection in autocommit (no session, no transaction), and plugins report
-    cached states (the email plugin checks the broker at most every few seconds)."""
+    cached states (a plugin checks its broker at most every few seconds, say)."""
     database = database_status(request.registry)
     answer = {"status": "ok", "database": database, "broker": "not configured",
               "plugins": [p.name for p in plugins_of(request.registry)]}

@@ -4,7 +4,7 @@ Views and domain code never look objects up by registry string keys.  A request 
 
 - ``request.settings`` — the validated :class:`config.Settings` (core's and every plugin's keys);
 - ``request.hooks`` — the plugin manager's hook relay (``request.hooks.agora_order_paid(...)``);
-- ``request.payment_provider`` — the enabled provider, or None without a payments plugin;
+- ``request.payment_provider`` — the enabled provider, or None when no plugin brings one;
 - ``request.db`` and ``request.user`` (``core.db``, ``core.security``).
 
 Code that holds only the registry (the worker, the CLI, ``agora_includeme``) uses

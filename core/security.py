@@ -31,7 +31,8 @@ class Root:
         (Allow, "role:vendor", ("vendor", "authenticated")),
         (Allow, Authenticated, "authenticated"),
         # "shopper": a signed-in caller, or a guest showing a cart token (X-Cart-Token, checked
-        # by the cart plugin: unknown → 404); used by the cart services and guest checkout.
+        # by the plugin that keeps guest carts: unknown → 404); used by cart services and guest
+        # checkout.
         (Allow, Authenticated, "shopper"),
         (Allow, "cart-token", "shopper"),
     ]

@@ -9,7 +9,7 @@ sees the request.  Nothing here updates or deletes a row (the table refuses it a
 ``changes`` holds the changed fields, ``{"field": {"old": …, "new": …}}`` where the old value
 is cheap to know (:func:`snapshot` before, :func:`diff` after) or ``{"field": value}``.  Every
 key that names a credential (password, secret, token, hash, …) and every value that looks like
-one (``whsec_…``, a JWT, a Stripe key) is replaced by ``"[redacted]"`` before it is written, so
+one (``whsec_…``, a JWT, an ``sk_…`` API key) is replaced by ``"[redacted]"`` before it is written, so
 no caller can leak one by accident.
 """
 from __future__ import annotations

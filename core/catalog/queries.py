@@ -2,7 +2,7 @@
 
 Every public query starts from :func:`public_products`, which keeps only active products in
 active categories that are sold (:mod:`core.catalog.sellable`: the clauses of
-``agora_product_sellable``, e.g. the vendors plugin's "the vendor is approved") and ANDs the
+``agora_product_sellable``, e.g. a plugin's "the vendor is approved") and ANDs the
 clauses plugins return from ``agora_product_visibility``.  Category and vendor are joined and
 eagerly filled, so serialising a page needs no further statement.  Those joins use *aliases*: a plugin's clause speaks about
 ``Product`` (correlated subqueries such as ``exists().where(Vendor.id == Product.vendor_id)``

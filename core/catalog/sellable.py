@@ -1,14 +1,14 @@
 """Whether the catalog sells a product: core's rule plus the criteria plugins contribute.
 
-Core's own rule is that the product, the variant and the size are active.  Anything else — the
-vendors plugin's "the vendor is approved" — reaches core only through the hook
+Core's own rule is that the product, the variant and the size are active.  Anything else — a
+plugin's "the vendor is approved", say — reaches core only through the hook
 ``agora_product_sellable(settings)``: each implementation returns a SQL boolean clause about
 ``Product`` (or None), and a product is sold when all of them hold.  Core never knows what a
 clause means.
 
 The clauses depend on no request, so they are collected once at start-up
 (:func:`includeme`) and travel with every request's session: domain functions that take only
-the session (the cart, the wishlist, checkout) read them with :func:`criterion` and evaluate
+the session (checkout, and plugins' queries over sizes or products) read them with :func:`criterion` and evaluate
 them *in the query that loads the rows* (:func:`column`), never in a statement of their own.
 The catalog's public queries AND them into their WHERE clause.  A session made outside a
 request (a script) carries none: everything active is sold.

@@ -1,6 +1,6 @@
 """Products as JSON (docs/api.md › Catalog): the one place that turns product rows into answers.
 
-Other subsystems (the vendors plugin, the cart, the wishlist) call these two functions so that
+Every subsystem that answers products (core's views and every plugin's) calls these two functions so that
 every product in every answer looks the same.  Both issue a *constant* number of SQL
 statements however many products, variants, sizes or images there are:
 

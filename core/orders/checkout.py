@@ -25,8 +25,8 @@ MAX_IDEMPOTENCY_KEY = 200
 
 
 def cart_lines(request, user) -> list:
-    """The checkout lines the cart plugin provides (400 when there are none); ``user`` None is a
-    guest (the cart plugin reads the request's ``X-Cart-Token``)."""
+    """The checkout lines a plugin provides through ``agora_checkout_lines`` (400 when there are
+    none); ``user`` None is a guest (that plugin reads the request's ``X-Cart-Token``)."""
     lines = request.hooks.agora_checkout_lines(request=request, user=user)
     if not lines:
         raise AgoraError(400, "Your cart is empty.", name="cart")

@@ -1,8 +1,8 @@
 """The payment provider interface core's checkout talks to.
 
-A provider is returned by the ``agora_payment_provider`` hook (the ``payments`` plugin
-returns its ``stripe`` or ``manual`` provider, chosen in the ini).  Core never imports a
-provider; a test checks that both first-party providers implement every method here.
+A provider is returned by the ``agora_payment_provider`` hook of the plugin that brings it (its
+choice of provider is that plugin's setting).  Core never imports a provider; a test checks that
+the first-party providers implement every method here.
 """
 from __future__ import annotations
 

@@ -58,7 +58,7 @@ class CheckoutIn(BaseSchema):
         "A guest checkout's email (optional here: the payment intent's is used)")})
     shipping_address = fields.Nested(ShippingAddress, metadata={"description": (
         "Optional. The order ships to the address the payment intent was created with (the same "
-        "address the Stripe webhook path uses). When sent, it must be that address (compared "
+        "address a provider's webhook path uses). When sent, it must be that address (compared "
         "ignoring case and spacing); a different one is refused with 409 on `shipping_address`: "
         "create a new payment intent to change the address.")})
 
@@ -101,10 +101,10 @@ class PaymentIntentCancelOut(Schema):
 class PaymentIntentOut(Schema):
     payment_intent_id = fields.String(metadata={"description": "give it to checkout"})
     client_secret = fields.String(allow_none=True, metadata={
-        "description": "for the provider's browser SDK (Stripe.js); null with the manual provider"})
+        "description": "for the provider's browser SDK; null when the provider needs no browser step"})
     amount = fields.String(metadata={"description": "decimal string: what checkout will charge"})
     currency = fields.String()
-    provider = fields.String(metadata={"description": "the payment provider: manual or stripe"})
+    provider = fields.String(metadata={"description": "the name of the payment provider (e.g. manual)"})
 
 
 PAYMENT_STATUSES = ("pending", "authorized", "captured", "capture_failed", "released", "partially_refunded",

@@ -56,7 +56,7 @@ def check_cancellable(order: Order) -> None:
 def cancel(request, order: Order, note: str, settle: bool = True) -> None:
     """Cancel, restock and settle the money: release an authorization, refund a capture.
 
-    ``settle=False`` when the money already moved at the provider (a dashboard refund)."""
+    ``settle=False`` when the money already moved at the provider (a refund made in the provider's own console)."""
     provider = request.payment_provider
     items = request.db.execute(select(OrderItem).where(OrderItem.order_id == order.id)).scalars().all()
     old = order.status

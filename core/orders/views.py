@@ -52,8 +52,8 @@ def _fresh(request, order_id: int) -> dict:
 
 
 @intent_svc.post(schema=In(body=PaymentIntentIn), validators=(validate,), permission="shopper")
-@takes_cart_token("A guest cart's token (POST /api/cart/guest/) to pay for that cart without an account; "
-                  "`email` is then required.")
+@takes_cart_token("The token of a guest cart, to pay for that cart without an account; `email` is then "
+                  "required.")
 @responds(200, PaymentIntentOut)
 @responds(429, description="Too many checkouts without an account from this client address; see Retry-After")
 @responds(402, description="The card was declined")
@@ -67,8 +67,8 @@ def create_payment_intent(request):
     """Create a payment intent for the caller's cart.
 
     The cart is priced on the server (shipping, tax and plugins' adjustments included); the
-    answer's ``amount`` is what checkout will charge.  With the ``stripe`` provider, confirm the
-    ``client_secret`` in the browser; with ``manual``, check out directly.  Send an
+    answer's ``amount`` is what checkout will charge.  When the answer has a ``client_secret``,
+    confirm it in the browser with the provider's SDK; when it is null, check out directly.  Send an
     ``Idempotency-Key`` header to make a retried request return the same intent.  The intent
     reserves its units for ``agora.checkout.reservation_ttl`` seconds (default 900); a new one
     for the same cart replaces that reservation.  Without an account, send ``X-Cart-Token`` and

@@ -10,7 +10,7 @@ Order of the work, under the order's and the return's row locks (``access.lock_f
    version), only once the money moved — a failed refund never restocks twice on its retry;
 3. ``order.amount_refunded`` and ``payment.status`` (``partially_refunded``/``refunded``) through
    ``core.orders.settlement.mark_refunded``, which fires ``agora_order_refunded`` with the
-   amount and the refunded ``items`` (payouts' ledger entries, the refund mail, webhooks);
+   amount and the refunded ``items`` (what plugins record or send of the refund);
 4. the return ``refunded``, and ``agora_return_status_changed``.
 
 Two receipts of one return at once: the second waits on the row locks, then finds the return

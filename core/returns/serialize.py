@@ -57,6 +57,6 @@ def returns_json(db, ids: list[int]) -> list[dict]:
 
 def return_data(db, return_: Return) -> dict:
     """The return as ``GET /api/returns/{id}/`` shows it at this point of the transaction
-    (pending changes flushed first): the ``data`` of the ``return.*`` webhooks."""
+    (pending changes flushed first): the ``data`` plugins send of ``return.*`` events."""
     db.flush()
     return returns_json(db, [return_.id])[0]

@@ -125,10 +125,10 @@ def reject_return(request):
 def receive_return(request):
     """Receive an approved return: restock if asked, refund, mark it refunded.
 
-    The refund goes through the payment provider (Stripe: a Refund of that amount on the
-    PaymentIntent, the return id as idempotency key; manual: recorded), then the order's
-    ``payment.refunded`` and ``payment.status`` change and the vendors' ledgers get their refund
-    entries.  Only the vendor of every line of the return, or a manager."""
+    The refund of that amount goes through the payment provider (the return id as its
+    idempotency key), then the order's ``payment.refunded`` and ``payment.status`` change and
+    ``agora_order_refunded`` tells plugins.  Only the vendor of every line of the return, or a
+    manager."""
     try:
         received = receipt.receive(request, request.db, request.user, request.validated["path"]["id"],
                                    request.validated["body"]["restock"])

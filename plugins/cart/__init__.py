@@ -56,7 +56,10 @@ def agora_migration_locations():
 
 @hookimpl
 def agora_openapi_tags():
-    return [{"name": "cart", "description": "The caller's cart (plugin cart)"}]
+    return [{"name": "cart", "description": (
+        "The caller's cart (plugin cart). A shopper without an account starts a guest cart with "
+        "POST /api/cart/guest/ and sends its token as X-Cart-Token (the cartToken security scheme), "
+        "here and at checkout.")}]
 
 
 @hookimpl
