@@ -63,6 +63,19 @@ def verify_email(db, token: str, location: str) -> tuple[User, bool]:
     return user, first_time
 
 
+# The mails a caller asks for by address: purpose → (throttle counter, token lifetime setting).
+_MAILS = {"verify": ("resend", "agora.verification_ttl"), "reset": ("reset", "agora.reset_ttl")}
+
+
+def ask_for_mail(db, email: str, purpose: str, client_ip: str, settings) -> tuple[User, str] | None:
+    """A ``verify`` mail sent again or a ``reset`` mail asked for: throttled per address and per
+    client (429), then the fresh token for the account of ``email``, or None when there is
+    nothing to send (the caller answers the same either way)."""
+    counter, ttl = _MAILS[purpose]
+    throttle_mail(db, counter, email, client_ip, settings)
+    return mail_token(db, email, purpose, settings[ttl])
+
+
 def throttle_mail(db, purpose: str, email: str, client_ip: str, settings) -> None:
     """429 when this email or this client asked for too many ``purpose`` mails lately.
 

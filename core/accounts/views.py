@@ -98,11 +98,15 @@ def resend_verification(request):
 
     Always 202, whether or not the address belongs to an unverified account (nothing is revealed);
     throttled per address and per client (429 with Retry-After)."""
-    email = request.validated["body"]["email"]
-    auth.throttle_mail(request.db, "resend", email, request.client_ip, request.settings)
-    sent = auth.mail_token(request.db, email, "verify", request.settings["agora.verification_ttl"])
+    return _mail_asked(request, "verify", request.hooks.agora_user_registered)
+
+
+def _mail_asked(request, purpose: str, hook) -> dict:
+    """202 whatever the address; the mail's hook fires when there is one to send."""
+    sent = auth.ask_for_mail(request.db, request.validated["body"]["email"], purpose, request.client_ip,
+                             request.settings)
     if sent:
-        request.hooks.agora_user_registered(request=request, user=sent[0], token=sent[1])
+        hook(request=request, user=sent[0], token=sent[1])
     request.response.status = 202
     return ACCEPTED
 
@@ -181,13 +185,7 @@ def password_reset(request):
 
     Always 202, whether or not the address belongs to an account (nothing is revealed);
     throttled per address and per client (429 with Retry-After)."""
-    email = request.validated["body"]["email"]
-    auth.throttle_mail(request.db, "reset", email, request.client_ip, request.settings)
-    sent = auth.mail_token(request.db, email, "reset", request.settings["agora.reset_ttl"])
-    if sent:
-        request.hooks.agora_password_reset_requested(request=request, user=sent[0], token=sent[1])
-    request.response.status = 202
-    return ACCEPTED
+    return _mail_asked(request, "reset", request.hooks.agora_password_reset_requested)
 
 
 @reset_confirm_svc.post(schema=In(body=ResetConfirmIn), validators=(validate,))

@@ -17,7 +17,7 @@ from marshmallow import validate as mm
 from core.catalog.models import VENDOR_STATUSES
 from core.catalog.schemas import ProductDetailOut, ProductSummaryOut
 from core.catalog.slugs import is_valid_slug
-from core.orders.schemas import FULFILLMENT_STATUSES, OrderItemOut
+from core.orders.schemas import FULFILLMENT_STATUSES, AddressOut, OrderItemOut
 from core.pagination import PageQuery
 from core.validation import MAX_ID, Amount, BaseSchema, Id, StrictInteger, TrimmedString
 
@@ -196,14 +196,11 @@ class VendorOrderLineOut(OrderItemOut):
         exclude = ("vendor",)
 
 
-class ShipToOut(Schema):
-    name = fields.String()
-    line1 = fields.String()
-    line2 = fields.String()
-    city = fields.String()
-    state = fields.String()
-    postal_code = fields.String()
-    country = fields.String()
+class ShipToOut(AddressOut):
+    """Where a vendor ships the order: the customer's address without the phone number."""
+
+    class Meta:
+        exclude = ("phone",)
 
 
 class VendorOrderOut(Schema):
