@@ -15,8 +15,9 @@ from core.hooks import hookimpl
 from core.plugins import PluginError
 from plugins.email import config as email_settings
 from plugins.email import contexts, mails, models, publisher  # noqa: F401  (models: the outbox table)
-from plugins.email.config import DEFAULTS, EmailConfig
+from plugins.email.config import EmailConfig
 from plugins.email.outbox import send_later
+from plugins.email.settings import KEYS
 
 requires = ()
 agora_version = ">=0.1,<1"
@@ -24,8 +25,8 @@ TABLES = models.TABLES
 
 # --------------------------------------------------------------------------- wiring
 @hookimpl
-def agora_settings_defaults():
-    return dict(DEFAULTS)
+def agora_settings_keys():
+    return KEYS
 
 
 @hookimpl

@@ -85,7 +85,7 @@ def test_cli_lists_plugins_and_start_up_errors_are_one_line(tmp_path, database_u
 
 @pytest.mark.parametrize("plugins, extra, message", [
     ("email", "agora.email.backend = carrier-pigeon\n",
-     "agora: plugin 'email': agora.email.backend must be smtp or maildir, not 'carrier-pigeon'"),
+     "agora: invalid setting agora.email.backend: 'carrier-pigeon' is not one of smtp, maildir"),
     ("badviewplugin", "", "agora: plugin 'badviewplugin' registered something Pyramid refuses"),
 ])
 def test_cli_plugins_validates_plugin_settings_as_start_up_does(tmp_path, database_url, plugins, extra, message):
