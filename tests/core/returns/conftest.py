@@ -2,12 +2,10 @@
 (manual provider, or stripe against localstripe), the SMTP server and the outbox worker."""
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass, field
 
 import pytest
 
-from core.catalog.models import Category
 from core.testing import ADDRESS, bearer, sizes_of
 from tests.plugins.email.conftest import (  # noqa: F401  (fixtures, used by name)
     deliver,
@@ -68,11 +66,7 @@ def shop(db, make_user, make_vendor, make_product, customer, manager, testapp) -
     s = Shop(db=db, customer=customer)
     for name, price in (("Loom", 2000), ("Kiln", 3333)):
         vendor = make_vendor(name=name)
-        slug = f"{name.lower()}-c-{secrets.token_hex(3)}"
-        category = Category(name=slug, slug=slug)
-        db.add(category)
-        db.flush()
-        product = make_product(price=price, stock=100, vendor=vendor, category=category)
+        product = make_product(price=price, stock=100, vendor=vendor)  # in a category of its own
         s.vendors.append(vendor)
         s.sizes.append(sizes_of(db, product)[0].id)
     s.headers = {"customer": bearer(testapp, customer), "other_customer": bearer(testapp, make_user("customer")),
