@@ -5,19 +5,17 @@ connection; everything else (first reads, refusals, signed-in callers, a databas
 away) takes the full stack.  Each test checks both what is answered and which path answered."""
 from __future__ import annotations
 
-import uuid
 from datetime import timedelta
 
 import pytest
 import webtest
 from sqlalchemy import event, select, text, update
 
-from core.catalog.models import Category, Product, Size, Variant
-from core.catalog.summary import refresh_products
+from core.catalog.models import Category, Product, Size
 from core.db import engine_of, read_engine_of, utcnow
 from core.fastpath import fast_statements
 from core.orders.models import StockReservation
-from core.testing import committed_session, first_party_plugins, scratch_database
+from core.testing import committed_session, first_party_plugins, new_product, scratch_database, sizes_of
 
 pytestmark = pytest.mark.postgresql_only
 
@@ -33,21 +31,10 @@ def shop(db_kind):
 @pytest.fixture
 def product(shop):
     url, _app = shop
-    tag = uuid.uuid4().hex[:8]
     with committed_session(url) as db, db.begin():
-        category = Category(name=f"Fast {tag}", slug=f"fast-{tag}")
-        db.add(category)
-        db.flush()
-        item = Product(name="Before", slug=f"tee-{tag}", price=1500, currency="USD", category_id=category.id)
-        db.add(item)
-        db.flush()
-        variant = Variant(product_id=item.id, name="Red", sku=f"r-{tag}")
-        db.add(variant)
-        db.flush()
-        size = Size(variant_id=variant.id, label="M", sku=f"r-{tag}-m", stock=7)
-        db.add(size)
-        db.flush()
-        refresh_products(db, [item.id])
+        item = new_product(db, name="Before", price=1500, stock=7)
+        [size] = sizes_of(db, item)
+        category = db.get(Category, item.category_id)
         return {"slug": item.slug, "category": category.slug, "size_id": size.id, "product_id": item.id}
 
 

@@ -11,7 +11,7 @@ from core.catalog.models import Size
 from core.db import utcnow
 from core.orders.models import Order, OrderStatusChange
 from core.returns.models import Return
-from tests.core.returns.conftest import bearer
+from core.testing import bearer
 
 
 def error_names(response) -> list[str]:

@@ -52,12 +52,11 @@ def test_the_stripe_provider_needs_its_key(database_url):
 
 def test_the_cli_runs_payouts(tmp_path, capsys):
     """On its own SQLite file (the CLI opens its own engine and commits)."""
-    from core.accounts.models import User
     from core.cli import main
     from core.migrate import upgrade
+    from core.testing import new_vendor
     from plugins.payouts.ledger import add_adjustment
     from plugins.payouts.models import Payout
-    from tests.hardening.conftest import _vendor
 
     url = f"sqlite:///{tmp_path / 'cli.sqlite'}"
     plugins = ["vendors", "payouts"]
@@ -65,11 +64,7 @@ def test_the_cli_runs_payouts(tmp_path, capsys):
     upgrade(url, pm, loaded)
     engine = create_engine(url)
     with Session(engine) as db, db.begin():
-        user = User(email="cli-vendor@example.com", password_hash="x", role="vendor", is_active=True,
-                    email_verified=True)
-        db.add(user)
-        db.flush()
-        vendor_id = _vendor(db, user, "approved", "Cli Shop").id
+        vendor_id = new_vendor(db, name="Cli Shop").id
         add_adjustment(db, vendor_id, 2500, "opening balance", None, "USD")
     ini = tmp_path / "cli.ini"
     ini.write_text("[app:main]\nuse = egg:agora\n" + "".join(f"{k} = {v}\n" for k, v in ini_for(url, plugins).items()))
