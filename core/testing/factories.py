@@ -88,19 +88,22 @@ def new_product(db, *, price: int = 1999, stock: int = 5, sizes=("M",), variants
     product = Product(name=name, slug=slug, description=description, price=price, currency=currency,
                       category_id=category.id, vendor_id=vendor.id if vendor is not None else None,
                       is_active=is_active, created_at=created, updated_at=created)
+    db.add(product)
+    db.flush()
+    # Rows linked by ids, not relationships: no reference cycle keeps stale rows alive in the session.
     for position, spec in enumerate(variants):
         spec = {"name": spec} if isinstance(spec, str) else spec
         labels = spec.get("sizes", sizes)
         stocks = labels if isinstance(labels, dict) else dict.fromkeys(labels, spec.get("stock", stock))
-        sku = f"{slug}-{position}"
-        product.variants.append(Variant(
-            name=spec.get("name", f"Colour {position}"), sku=sku, price=spec.get("price", variant_price),
-            position=position, is_active=spec.get("active", True),
-            sizes=[Size(label=label, sku=f"{sku}-{label}", stock=units, position=index)
-                   for index, (label, units) in enumerate(stocks.items())],
-            images=[Image(url=f"https://img.example/{sku}/{index}.jpg", alt=name, position=index)
-                    for index in range(spec.get("images", images))]))
-    db.add(product)
+        variant = Variant(product_id=product.id, name=spec.get("name", f"Colour {position}"),
+                          sku=f"{slug}-{position}", price=spec.get("price", variant_price), position=position,
+                          is_active=spec.get("active", True))
+        db.add(variant)
+        db.flush()
+        db.add_all([Size(variant_id=variant.id, label=label, sku=f"{variant.sku}-{label}", stock=units, position=index)
+                    for index, (label, units) in enumerate(stocks.items())])
+        db.add_all([Image(variant_id=variant.id, url=f"https://img.example/{variant.sku}/{index}.jpg", alt=name,
+                          position=index) for index in range(spec.get("images", images))])
     db.flush()
     refresh_products(db, [product.id])
     db.refresh(product, ["min_price", "max_price", "in_stock", "image_url"])

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+from core.catalog.models import Variant
 from core.testing import sizes_of
 
 
@@ -96,7 +97,7 @@ def test_something_not_sold_answers_400(testapp, headers, make_product, make_ven
     product = make_product(vendor=make_vendor("suspended") if what == "vendor" else make_vendor())
     [size] = sizes_of(db, product)
     if what != "vendor":
-        {"product": product, "variant": product.variants[0], "size": size}[what].is_active = False
+        {"product": product, "variant": db.get(Variant, size.variant_id), "size": size}[what].is_active = False
         db.flush()
     answer = add(testapp, headers, size.id, status=400)
     assert "not sold" in answer["errors"][0]["description"]
