@@ -87,15 +87,17 @@ class Reader:
 
 
 def reader(registry, engine) -> Reader:
-    """A new :class:`Reader` on ``engine``, counted in :func:`fast_statements`."""
-    made = Reader(engine)
-    registry.setdefault(_READERS, []).append(made)
-    return made
+    """The :class:`Reader` of ``engine``'s database (one per connection pool: without a replica
+    the catalog and health share one), counted in :func:`fast_statements`."""
+    readers = registry.setdefault(_READERS, {})
+    if engine.pool not in readers:
+        readers[engine.pool] = Reader(engine)
+    return readers[engine.pool]
 
 
 def fast_statements(registry) -> int:
     """The statements every fast answer of this app has run so far."""
-    return sum(each.statements for each in registry.get(_READERS, ()))
+    return sum(each.statements for each in registry.get(_READERS, {}).values())
 
 
 def add_fast_answer(config, pattern: str, route: str, factory) -> None:
