@@ -45,10 +45,13 @@ def guest_owner(token_hash: str) -> str:
     return f"guest:{token_hash}"
 
 
-def reserved_units(size_id, *, now=None, exclude_owner: str | None = None, exclude_reference: str | None = None):
+def reserved_units(size_id, *, now=None, exclude_owner=None, exclude_reference=None):
     """A correlated scalar subquery: the live reserved units of ``size_id`` (a column or value),
-    leaving out one owner's or one intent's rows."""
-    now = now or utcnow()
+    leaving out one owner's or one intent's rows.
+
+    ``now``, ``exclude_owner`` and ``exclude_reference`` may be values or ``bindparam()``s (a
+    statement built once and executed with the values, see :mod:`plugins.cart.serialize`)."""
+    now = utcnow() if now is None else now
     where = [StockReservation.size_id == size_id, StockReservation.expires_at > now]
     if exclude_owner is not None:
         where.append(StockReservation.owner != exclude_owner)
@@ -57,9 +60,10 @@ def reserved_units(size_id, *, now=None, exclude_owner: str | None = None, exclu
     return select(func.coalesce(func.sum(StockReservation.quantity), 0)).where(*where).scalar_subquery()
 
 
-def available_column(*, exclude_owner: str | None = None, exclude_reference: str | None = None):
+def available_column(*, now=None, exclude_owner=None, exclude_reference=None):
     """``sizes.stock − live reservations of others`` as a column expression (for one SELECT)."""
-    return Size.stock - reserved_units(Size.id, exclude_owner=exclude_owner, exclude_reference=exclude_reference)
+    return Size.stock - reserved_units(Size.id, now=now, exclude_owner=exclude_owner,
+                                       exclude_reference=exclude_reference)
 
 
 def available(db, size_ids, *, exclude_owner: str | None = None, exclude_reference: str | None = None) -> dict[int, int]:
