@@ -115,13 +115,21 @@ def reserve(db, *, owner: str, reference: str, lines: list[dict], ttl: int) -> N
     db.add_all([StockReservation(size_id=sid, quantity=quantity, payment_reference=reference, owner=owner,
                                  expires_at=expires, created_at=now) for sid, quantity in sorted(wanted.items())])
     db.flush()
-    emptied = [sid for sid, units in available(db, wanted).items() if units <= 0]
+    # What anyone may still take now: the others' share less this reservation (this owner held
+    # nothing else of these sizes any more, and nobody else writes them while the locks are held).
+    emptied = [sid for sid, quantity in wanted.items() if left.get(sid, 0) - quantity <= 0]
     _refresh(db, emptied, only_in_stock=True)
 
 
-def release(db, reference: str) -> None:
-    """Delete intent ``reference``'s reservation (checkout, cancellation of the intent)."""
-    _delete(db, StockReservation.payment_reference == reference)
+def release(db, reference: str, *, refresh: bool = True) -> None:
+    """Delete intent ``reference``'s reservation (checkout, cancellation of the intent).
+
+    ``refresh=False``: the caller refreshes the products' summaries itself (checkout, which
+    sells the units in the same transaction: :func:`core.orders.stock.check_and_take_stock`)."""
+    if refresh:
+        _delete(db, StockReservation.payment_reference == reference)
+    else:
+        db.execute(delete(StockReservation).where(StockReservation.payment_reference == reference))
 
 
 def release_owner(db, owner: str) -> None:
