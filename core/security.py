@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import zope.sqlalchemy
 from pyramid.authorization import ALL_PERMISSIONS, ACLHelper, Allow, Authenticated, Everyone
 from pyramid_jwt.policy import JWTAuthenticationPolicy
 from sqlalchemy import bindparam, select
@@ -101,6 +102,12 @@ def load_user(request) -> User | None:
         request.auth_failure = "The session has ended; log in again."
         return None
     request.token_claims = claims
+    # A signed-in request ends with COMMIT even when it only read: psycopg discards the
+    # connection's prepared statements on every ROLLBACK, and the statements of signed-in
+    # reads (this one, the cart's) are prepared only when they survive from request to request.
+    # Nothing changes in the database (a read-only transaction commits nothing), and an error
+    # answer still aborts (core.db.commit_veto).
+    zope.sqlalchemy.mark_changed(request.db, transaction_manager=request.tm)
     return user
 
 
