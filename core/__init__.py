@@ -47,6 +47,7 @@ def make_app(settings: Settings, pm, loaded, *, dbsession_factory=None):
     config.include("core.security")
     config.include("core.errors")
     config.include("core.tweens")
+    config.include("core.fastpath")
     config.include("core.client")
     config.include("core.accounts")
     config.include("core.catalog")

@@ -63,7 +63,8 @@ def request_tween_factory(handler, registry):
             response = handler(request)
         _decorate(request, response, origins)
         if log_requests:
-            route = request.matched_route.pattern if getattr(request, "matched_route", None) else "-"
+            route = request.matched_route.pattern if getattr(request, "matched_route", None) else \
+                getattr(request, "log_route", "-")  # a tween's answer (core.catalog.fastpath) names its route
             log.info(json.dumps({
                 "request_id": request.request_id, "method": request.method, "route": route,
                 "status": response.status_code, "duration_ms": round((time.perf_counter() - started) * 1000, 2),

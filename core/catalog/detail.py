@@ -4,10 +4,10 @@ Everything a product detail shows except stock (names, prices, variants, sizes, 
 visibility) changes only with the catalog version (:mod:`core.catalog.version`: products,
 variants, sizes, images, categories and vendors bump it).  So the detail is built once per
 worker and version (:func:`core.catalog.serialize.product_detail`) and kept without its
-stock numbers; each request then reads the stock of the product's sizes in one statement
-and fills them in.  A warm detail therefore costs two statements (the version and the
-stock), one for a product without sizes; a cold one costs the version and the four of
-``product_detail`` (whose stock it uses).
+stock numbers; each request then reads the stock of the product's sizes and fills them in.
+A warm detail costs one statement, the version and the stock together, when the fast answer
+serves it (:mod:`core.catalog.fastpath`, PostgreSQL), else two; a cold one costs the version,
+the product, and the two of ``product_detail`` (variants with sizes and stock, images).
 
 Stock is live data: it is never stored in the cache.  :func:`live_stock` is the one place
 that says how many units of a size a shopper can buy; when availability is more than
@@ -59,9 +59,13 @@ def cached_detail(request, db, slug: str) -> dict:
         current, slug, lambda: _static_detail(request, db, slug, fresh))
     if static is _MISSING:
         raise not_found(f"No product '{slug}'.", name="slug")
-    answer = copy.copy(static)
     ids = [size["id"] for variant in static["variants"] for size in variant["sizes"]]
-    stock = fresh if fresh else live_stock(db, ids)
+    return with_stock(static, fresh if fresh else live_stock(db, ids))
+
+
+def with_stock(static: dict, stock: dict) -> dict:
+    """The cached stock-less detail ``static`` with each size's ``stock``/``in_stock`` from ``stock``."""
+    answer = copy.copy(static)
     answer["variants"] = [
         {**variant, "sizes": [{**size, "stock": stock.get(size["id"], 0), "in_stock": stock.get(size["id"], 0) > 0}
                               for size in variant["sizes"]]}

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
-from sqlalchemy import inspect, select
+from sqlalchemy import and_, inspect, select
 
 from core.catalog.categories import load_all, tree
 from core.catalog.models import Category, Image, Product, Size, Variant, Vendor, unit_price
@@ -74,27 +74,28 @@ def product_summaries(db, products: Sequence[Product]) -> list[dict]:
 
 
 def _variants_json(db, product: Product, public: bool = True) -> list[dict]:
-    """The active variants of ``product`` with their active sizes and images (3 statements)."""
-    variants = db.execute(
-        select(Variant).where(Variant.product_id == product.id, Variant.is_active.is_(True))
-        .order_by(Variant.position, Variant.id)
-    ).scalars().all()
-    ids = [v.id for v in variants]
+    """The active variants of ``product`` with their active sizes (one statement) and images (one)."""
+    # ``stock`` is what a buyer may still take: units held for others' payments are not in it.
+    rows = db.execute(
+        select(Variant, Size, available_column() if public else Size.stock)
+        .outerjoin(Size, and_(Size.variant_id == Variant.id, Size.is_active.is_(True)))
+        .where(Variant.product_id == product.id, Variant.is_active.is_(True))
+        .order_by(Variant.position, Variant.id, Size.position, Size.id)
+    ).all()
+    variants = list({variant.id: variant for variant, _size, _units in rows}.values())
     sizes: dict[int, list[dict]] = defaultdict(list)
     images: dict[int, list[dict]] = defaultdict(list)
-    if ids:
-        # ``stock`` is what a buyer may still take: units held for others' payments are not in it.
-        for size, units in db.execute(
-            select(Size, available_column() if public else Size.stock).where(Size.variant_id.in_(ids), Size.is_active.is_(True))
-            .order_by(Size.position, Size.id)
-        ).all():
-            units = max(0, int(units))
-            sizes[size.variant_id].append({
-                "id": size.id, "label": size.label, "sku": size.sku,
-                "stock": units, "in_stock": units > 0,
-            })
+    for variant, size, units in rows:
+        if size is None:
+            continue
+        units = max(0, int(units))
+        sizes[variant.id].append({
+            "id": size.id, "label": size.label, "sku": size.sku,
+            "stock": units, "in_stock": units > 0,
+        })
+    if variants:
         for image in db.execute(
-            select(Image).where(Image.variant_id.in_(ids)).order_by(Image.position, Image.id)
+            select(Image).where(Image.variant_id.in_([v.id for v in variants])).order_by(Image.position, Image.id)
         ).scalars():
             images[image.variant_id].append({"id": image.id, "url": image.url, "alt": image.alt})
     currency = product.currency
@@ -111,7 +112,7 @@ def _variants_json(db, product: Product, public: bool = True) -> list[dict]:
 
 def product_detail(db, product: Product, public: bool = True) -> dict:
     """docs/api.md product detail: the summary plus description, active variants (with active sizes
-    and images), timestamps and ``is_active`` (≤ 4 statements).  ``public``: a size's ``stock`` is
+    and images), timestamps and ``is_active`` (≤ 3 statements).  ``public``: a size's ``stock`` is
     what a buyer may take (stock − live reservations); False (the vendor's own view) shows the
     stored stock, the number a vendor edits."""
     detail = product_summaries(db, [product])[0]

@@ -89,7 +89,18 @@ class VersionedCache:
     def __init__(self, size: int = 2048):
         self.size = size
         self.entries: OrderedDict = OrderedDict()
+        self.versions_held: dict = {}  # key -> how many versions of it are held
         self.lock = threading.Lock()
+
+    def knows(self, key) -> bool:
+        """Whether some version of ``key`` is held: if not, no version can be found (the fast
+        answers then skip their statement)."""
+        return key in self.versions_held
+
+    def peek(self, version: int, key):
+        """The entry of ``(version, key)`` or None, never computing it."""
+        with self.lock:
+            return self.entries.get((version, key))
 
     def get_or_compute(self, version: int, key, compute):
         full = (version, key)
@@ -99,9 +110,14 @@ class VersionedCache:
                 return self.entries[full]
         value = compute()
         with self.lock:
+            if full not in self.entries:
+                self.versions_held[key] = self.versions_held.get(key, 0) + 1
             self.entries[full] = value
             while len(self.entries) > self.size:
-                self.entries.popitem(last=False)
+                (_, dropped), _ = self.entries.popitem(last=False)
+                held = self.versions_held.pop(dropped) - 1
+                if held:
+                    self.versions_held[dropped] = held
         return value
 
 
@@ -109,7 +125,11 @@ SIZES = {"pages": 512, "details": 4096}  # whole list pages are ~8 KB each; coun
 
 
 def cache_of(request, name: str) -> VersionedCache:
-    registry = request.registry
+    return registry_cache(request.registry, name)
+
+
+def registry_cache(registry, name: str) -> VersionedCache:
+    """The worker's cache ``name`` (made on first use)."""
     key = f"agora.catalog.cache.{name}"
     if key not in registry:
         registry[key] = VersionedCache(SIZES.get(name, 2048))

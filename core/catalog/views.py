@@ -13,10 +13,12 @@ from cornice import Service
 from core.catalog import categories as tree
 from core.catalog import version
 from core.catalog.detail import cached_detail
+from core.catalog.fastpath import json_response
 from core.catalog.queries import ProductFilters, count_of, filtered, ordered, public_products, with_labels
 from core.catalog.schemas import CategoryOut, ProductDetailOut, ProductListQuery, ProductSummaryOut, SlugPath
 from core.catalog.serialize import product_summaries
 from core.errors import AgoraError
+from core.jsonutil import dumps
 from core.money import to_minor
 from core.openapi import responds
 from core.pagination import paginate
@@ -55,13 +57,14 @@ def list_products(request):
     """A page of the public catalog.
 
     Everything a list page shows (summaries, prices, in-stock flags, count) changes only with
-    the catalog version, so whole pages are cached per worker under (version, URL): a hit costs
-    one primary-key lookup.  Stock numbers, which move without a version bump, appear only on
+    the catalog version, so whole rendered pages are cached per worker under (version, URL): a
+    hit costs one primary-key lookup, and is served by :mod:`core.catalog.fastpath` without the
+    rest of the stack when the read database is PostgreSQL.  Stock numbers, which move without a version bump, appear only on
     the product detail, which is not cached."""
     db = request.read_db
     current = version.current(db)
-    return version.cache_of(request, "pages").get_or_compute(
-        current, request.url, lambda: _list_page(request, current))
+    return json_response(version.cache_of(request, "pages").get_or_compute(
+        current, request.url, lambda: dumps(_list_page(request, current))))
 
 
 def _list_page(request, current: int) -> dict:
@@ -95,8 +98,8 @@ def category_tree(request):
 
     Active categories only, nested under ``children``."""
     db = request.read_db
-    return version.cache_of(request, "tree").get_or_compute(version.current(db), "tree",
-                                                            lambda: tree.tree(tree.load_all(db)))
+    return json_response(version.cache_of(request, "tree").get_or_compute(
+        version.current(db), "tree", lambda: dumps(tree.tree(tree.load_all(db)))))
 
 
 @category_svc.get(schema=In(path=SlugPath), validators=(validate,))
