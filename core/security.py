@@ -14,9 +14,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import zope.sqlalchemy
 from pyramid.authorization import ALL_PERMISSIONS, ACLHelper, Allow, Authenticated, Everyone
 from pyramid_jwt.policy import JWTAuthenticationPolicy
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from core.accounts.models import LoginSession, User
 from core.registry import settings_of
@@ -72,6 +73,14 @@ class TokenCodec:
         return self.jwt.get_claims(request)
 
 
+# Built once: the request's one statement of authentication, executed with the token's values.
+_USER_OF_SESSION = (
+    select(User).join(LoginSession, LoginSession.user_id == User.id)
+    .where(User.id == bindparam("user_id"), LoginSession.id == bindparam("session_id"),
+           LoginSession.revoked_at.is_(None))
+)
+
+
 def load_user(request) -> User | None:
     """``request.user``: the user of a valid, unrevoked access token, else None.
 
@@ -88,15 +97,18 @@ def load_user(request) -> User | None:
     except (KeyError, TypeError, ValueError):
         request.auth_failure = "The access token is invalid or expired."
         return None
-    user = request.db.execute(
-        select(User)
-        .join(LoginSession, LoginSession.user_id == User.id)
-        .where(User.id == user_id, LoginSession.id == claims["sid"], LoginSession.revoked_at.is_(None))
-    ).scalar_one_or_none()
+    user = request.db.execute(_USER_OF_SESSION, {"user_id": user_id, "session_id": str(claims["sid"])}
+                              ).scalar_one_or_none()
     if user is None or not user.is_active:
         request.auth_failure = "The session has ended; log in again."
         return None
     request.token_claims = claims
+    # A signed-in request ends with COMMIT even when it only read: psycopg discards the
+    # connection's prepared statements on every ROLLBACK, and the statements of signed-in
+    # reads (this one, the cart's) are prepared only when they survive from request to request.
+    # Nothing changes in the database (a read-only transaction commits nothing), and an error
+    # answer still aborts (core.db.commit_veto).
+    zope.sqlalchemy.mark_changed(request.db, transaction_manager=request.tm)
     return user
 
 

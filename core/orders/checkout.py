@@ -153,4 +153,5 @@ def commit_then_capture(request, provider, order_id: int, authorization: Authori
     request.tm.begin()
     if authorization.pending:
         return None
-    return settlement.capture(request, provider, order_id)
+    # The placed order's total is the authorized amount (place_order refuses anything else).
+    return settlement.capture(request, provider, order_id, authorization.reference, authorization.amount)

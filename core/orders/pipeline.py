@@ -2,19 +2,21 @@
 
 Steps, all in the request's transaction unless said otherwise:
 
-1. An order row keyed by (provider, payment reference) is inserted *first*: a concurrent
-   checkout of the same intent blocks on the unique index and, once the first commits, gets
-   an IntegrityError that is marked retryable — its retry finds the order and answers it.
-2. ``agora_checkout_validate`` lets any plugin refuse with a 4xx.
-3. The sizes' rows are locked (``SELECT … FOR UPDATE`` ordered by id, so two checkouts
-   never wait on each other in opposite orders); stock and sellability are re-checked.
-4. Pricing is recomputed from the catalog; it must equal the authorized amount.
-5. Items are snapshotted, stock decremented, product summaries refreshed, the status
-   history written; ``agora_checkout_completed`` (the cart drops the bought items),
+1. ``agora_checkout_validate`` lets any plugin refuse with a 4xx.
+2. The lines' catalog rows are loaded with the sizes' rows locked (``SELECT … FOR UPDATE OF
+   sizes`` ordered by id, so two checkouts never wait on each other in opposite orders): one
+   statement for the prices, the sellability and the stock.
+3. Pricing is recomputed from the catalog; it must equal the authorized amount.
+4. An order row keyed by (provider, payment reference) is inserted: a concurrent checkout of
+   the same intent waits for the first one's locks, then fails on the unique index with an
+   IntegrityError that is marked retryable — its retry finds the order and answers it.
+5. Stock and sellability are re-checked against the others' live reservations (read under
+   the locks); items are snapshotted, stock decremented, product summaries refreshed, the
+   status history written; ``agora_checkout_completed`` (the cart drops the bought items),
    ``agora_order_placed`` and ``agora_order_paid`` run.
 6. After commit, the caller captures the payment (``core.orders.checkout``).
 
-A failure at 3 or 4 raises :class:`CheckoutRefused`; the caller releases the
+A failure at 2, 3 or 5 raises :class:`CheckoutRefused`; the caller releases the
 authorization and answers with its status.
 """
 from __future__ import annotations
@@ -61,8 +63,7 @@ def place_order(request, user, provider, authorization: Authorization) -> Order:
         raise CheckoutRefused(400, "The payment has no items to buy.", name="payment_intent_id")
     hook.agora_checkout_validate(request=request, user=user, lines=lines,
                                  shipping_address=authorization.shipping_address)
-    # Prices do not depend on stock, so they are computed before the locks are taken.
-    details = load_line_details(db, lines)
+    details = load_line_details(db, lines, lock=True)
     try:
         pricing = price_lines(request, user, lines, details)
     except AgoraError as exc:  # a pricing refusal here must release the authorization too
@@ -89,7 +90,7 @@ def place_order(request, user, provider, authorization: Authorization) -> Order:
     except IntegrityError as exc:
         mark_error_retryable(exc)  # the retry finds the order the other request committed
         raise
-    emptied = stock.lock_and_check_stock(db, lines, details, authorization.reference)
+    refresh = stock.check_and_take_stock(db, lines, details, authorization.reference)
     items = []
     for line in lines:
         size, variant, product, vendor, _ = details[line.size_id]
@@ -106,8 +107,8 @@ def place_order(request, user, provider, authorization: Authorization) -> Order:
         order.status = "paid"
         history.append(OrderStatusChange(order_id=order.id, status="paid", note="Payment authorized.", at=utcnow()))
     db.add_all(history)
-    if emptied:  # only a size that ran out can change a product's in-stock flag
-        refresh_products(db, emptied)
+    if refresh:  # a size that ran out, or a product listed out of stock
+        refresh_products(db, refresh)
     db.flush()
     set_committed_value(order, "items", items)
     set_committed_value(order, "history", history)

@@ -64,17 +64,23 @@ class Pricing:
         return max(0, self.subtotal - self.discount + self.surcharges + self.shipping + self.tax)
 
 
-def load_line_details(db, lines: list[CheckoutLine]) -> dict[int, tuple]:
-    """size id → (Size, Variant, Product, Vendor|None, sold by the plugins' rules), in one query."""
+def load_line_details(db, lines: list[CheckoutLine], *, lock: bool = False) -> dict[int, tuple]:
+    """size id → (Size, Variant, Product, Vendor|None, sold by the plugins' rules), in one query.
+
+    ``lock``: the sizes' rows are locked (``FOR UPDATE OF sizes``, in id order) and their values
+    read under the lock replace any copy the session holds (checkout: the stock check and the
+    decrement use these very rows, :func:`core.orders.stock.check_and_take_stock`)."""
     ids = sorted({line.size_id for line in lines})
-    rows = db.execute(
+    query = (
         select(Size, Variant, Product, Vendor, sellable.column(db))
         .join(Variant, Size.variant_id == Variant.id)
         .join(Product, Variant.product_id == Product.id)
         .outerjoin(Vendor, Product.vendor_id == Vendor.id)
         .where(Size.id.in_(ids))
-    ).all()
-    return {row[0].id: tuple(row) for row in rows}
+    )
+    if lock:
+        query = query.order_by(Size.id).with_for_update(of=Size).execution_options(populate_existing=True)
+    return {row[0].id: tuple(row) for row in db.execute(query).all()}
 
 
 def price_lines(request, user, lines: list[CheckoutLine], details: dict | None = None) -> Pricing:

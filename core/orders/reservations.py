@@ -45,9 +45,12 @@ def guest_owner(token_hash: str) -> str:
     return f"guest:{token_hash}"
 
 
-def reserved_units(size_id, *, now=None, exclude_owner: str | None = None, exclude_reference: str | None = None):
+def reserved_units(size_id, *, now=None, exclude_owner=None, exclude_reference=None):
     """A correlated scalar subquery: the live reserved units of ``size_id`` (a column or value),
-    leaving out one owner's or one intent's rows."""
+    leaving out one owner's or one intent's rows.
+
+    ``now``, ``exclude_owner`` and ``exclude_reference`` may be values or ``bindparam()``s (a
+    statement built once and executed with the values, see :mod:`plugins.cart.serialize`)."""
     now = utcnow() if now is None else now
     where = [StockReservation.size_id == size_id, StockReservation.expires_at > now]
     if exclude_owner is not None:
@@ -57,7 +60,7 @@ def reserved_units(size_id, *, now=None, exclude_owner: str | None = None, exclu
     return select(func.coalesce(func.sum(StockReservation.quantity), 0)).where(*where).scalar_subquery()
 
 
-def available_column(*, now=None, exclude_owner: str | None = None, exclude_reference: str | None = None):
+def available_column(*, now=None, exclude_owner=None, exclude_reference=None):
     """``sizes.stock − live reservations of others`` as a column expression (for one SELECT)."""
     return Size.stock - reserved_units(Size.id, now=now, exclude_owner=exclude_owner,
                                        exclude_reference=exclude_reference)
@@ -112,13 +115,21 @@ def reserve(db, *, owner: str, reference: str, lines: list[dict], ttl: int) -> N
     db.add_all([StockReservation(size_id=sid, quantity=quantity, payment_reference=reference, owner=owner,
                                  expires_at=expires, created_at=now) for sid, quantity in sorted(wanted.items())])
     db.flush()
-    emptied = [sid for sid, units in available(db, wanted).items() if units <= 0]
+    # What anyone may still take now: the others' share less this reservation (this owner held
+    # nothing else of these sizes any more, and nobody else writes them while the locks are held).
+    emptied = [sid for sid, quantity in wanted.items() if left.get(sid, 0) - quantity <= 0]
     _refresh(db, emptied, only_in_stock=True)
 
 
-def release(db, reference: str) -> None:
-    """Delete intent ``reference``'s reservation (checkout, cancellation of the intent)."""
-    _delete(db, StockReservation.payment_reference == reference)
+def release(db, reference: str, *, refresh: bool = True) -> None:
+    """Delete intent ``reference``'s reservation (checkout, cancellation of the intent).
+
+    ``refresh=False``: the caller refreshes the products' summaries itself (checkout, which
+    sells the units in the same transaction: :func:`core.orders.stock.check_and_take_stock`)."""
+    if refresh:
+        _delete(db, StockReservation.payment_reference == reference)
+    else:
+        db.execute(delete(StockReservation).where(StockReservation.payment_reference == reference))
 
 
 def release_owner(db, owner: str) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from core.errors import AgoraError
 from core.orders import stock
@@ -20,18 +20,19 @@ from core.orders.states import check_transition, record_status
 log = logging.getLogger("agora.orders")
 
 
-def capture(request, provider, order_id: int) -> str:
-    """Capture an order's authorization (after its commit) and record the outcome; returns the
-    new payment status (``captured`` or ``capture_failed``)."""
-    order = request.db.get(Order, order_id)
+def capture(request, provider, order_id: int, reference: str, amount: int) -> str:
+    """Capture an order's authorization (after its commit) and record the outcome in one UPDATE
+    (the order is not loaded again); returns the new payment status (``captured`` or
+    ``capture_failed``)."""
     try:
-        provider.capture(request, reference=order.payment_reference, amount=order.total)
+        provider.capture(request, reference=reference, amount=amount)
     except PaymentError as exc:
-        log.warning("capture of order %s failed: %s", order.number, exc)
-        order.payment_status = "capture_failed"
+        log.warning("capture of order %s failed: %s", order_id, exc)
+        status = "capture_failed"
     else:
-        order.payment_status = "captured"
-    return order.payment_status
+        status = "captured"
+    request.db.execute(update(Order).where(Order.id == order_id).values(payment_status=status))
+    return status
 
 
 def release(request, provider, reference: str) -> None:

@@ -1,7 +1,9 @@
 """Stock under lock: the checkout's check-and-decrement and the cancellation's restock.
 
 Both lock the sizes' rows in id order (``SELECT … FOR UPDATE ORDER BY id``), so two checkouts,
-or a checkout and a cancellation, never wait on each other in opposite orders.
+or a checkout and a cancellation, never wait on each other in opposite orders.  Checkout takes
+the locks with the query that loads its lines' catalog rows
+(:func:`core.orders.pricing.load_line_details` with ``lock=True``).
 """
 from __future__ import annotations
 
@@ -22,23 +24,25 @@ class CheckoutRefused(AgoraError):
     """The order cannot be placed; the authorization must be released."""
 
 
-def lock_and_check_stock(db, lines: list[CheckoutLine], details: dict, reference: str | None = None) -> set[int]:
-    """Lock the sizes in id order, re-read their stock under the lock, check every line can
-    be served from what others do not hold (:mod:`core.orders.reservations`), decrement, and
-    release intent ``reference``'s own reservation.  Returns the ids of products with a size
-    that nobody can buy any more."""
+def check_and_take_stock(db, lines: list[CheckoutLine], details: dict, reference: str | None = None) -> set[int]:
+    """Check every line can be served from what others do not hold (:mod:`core.orders.reservations`),
+    decrement, and release intent ``reference``'s own reservation.  ``details`` must have been
+    loaded with the sizes locked (``load_line_details(..., lock=True)``): their stock is the
+    value read under the lock.  Returns the ids of the products whose summary must be refreshed:
+    those with a size that nobody can buy any more, and those listed out of stock (selling what
+    one's own reservation held leaves what others may buy unchanged, so only a stale flag can
+    be wrong there; the release's own lookup of them is saved)."""
     wanted: dict[int, int] = defaultdict(int)
     for line in lines:
         wanted[line.size_id] += line.quantity
-    # populate_existing: the values read under the lock replace the copies loaded for pricing.
-    locked = db.execute(select(Size).where(Size.id.in_(sorted(wanted))).order_by(Size.id).with_for_update()
-                        .execution_options(populate_existing=True)).scalars().all()
+    if any(size_id not in details for size_id in wanted):
+        raise CheckoutRefused(400, "A size in your cart does not exist any more.", name="cart")
     # Read under the locks: reservations of these sizes are only written by a holder of them.
     free = reservations.available(db, wanted, exclude_reference=reference)
-    emptied: set[int] = set()
-    for size in locked:
-        _, variant, product, _, allowed = details[size.id]
-        quantity = wanted[size.id]
+    refresh: set[int] = set()
+    for size_id in sorted(wanted):
+        size, variant, product, _, allowed = details[size_id]
+        quantity = wanted[size_id]
         problem = sellable.problem(size, variant, product, allowed)
         if problem:
             raise CheckoutRefused(400, problem, name="cart")
@@ -48,13 +52,11 @@ def lock_and_check_stock(db, lines: list[CheckoutLine], details: dict, reference
             raise CheckoutRefused(409, message, errors=[{"location": "body", "name": f"size.{size.id}",
                                                          "description": message, "available": left}])
         size.stock -= quantity
-        if left == quantity:
-            emptied.add(product.id)
-    if len(locked) != len(wanted):
-        raise CheckoutRefused(400, "A size in your cart does not exist any more.", name="cart")
+        if left == quantity or not product.in_stock:
+            refresh.add(product.id)
     if reference is not None:
-        reservations.release(db, reference)
-    return emptied
+        reservations.release(db, reference, refresh=False)
+    return refresh
 
 
 def restock(db, items: list[OrderItem]) -> None:

@@ -40,9 +40,11 @@ class BaseProvider:
         return db.execute(select(PaymentIntentRecord).where(
             owner, PaymentIntentRecord.idempotency_key == key)).scalar_one_or_none()
 
-    def _reserve(self, db, *, user, amount, currency, lines, shipping_address, key, guest=None) -> PaymentIntentRecord:
+    def _reserve(self, db, *, user, amount, currency, lines, shipping_address, key, guest=None,
+                 reference: str | None = None) -> PaymentIntentRecord:
+        """Insert the intent's row (``reference``: a placeholder until the provider names it)."""
         record = PaymentIntentRecord(
-            provider=self.name, reference=f"pending_{secrets.token_hex(12)}",
+            provider=self.name, reference=reference or f"pending_{secrets.token_hex(12)}",
             user_id=user.id if user is not None else None, guest_key=guest["key"] if guest else None,
             email=guest["email"] if guest else None, amount=amount,
             currency=currency, lines=lines, shipping_address=shipping_address, idempotency_key=key)
@@ -109,8 +111,8 @@ class ManualProvider(BaseProvider):
         if replay is not None:
             return _answer(replay)
         record = self._reserve(request.db, user=user, amount=amount, currency=currency, lines=lines,
-                               shipping_address=shipping_address, key=idempotency_key, guest=guest)
-        record.reference = f"manual_{secrets.token_hex(12)}"
+                               shipping_address=shipping_address, key=idempotency_key, guest=guest,
+                               reference=f"manual_{secrets.token_hex(12)}")
         return _answer(record)
 
     def authorization(self, request, *, user, reference, guest=None):
