@@ -207,8 +207,20 @@ def read_db(request) -> Session:
         session = Session(bind=engine, expire_on_commit=False)
         session.info.update(request.registry.get(_SESSION_INFO, {}))
         request._agora_read_session = session
-        request.add_finished_callback(lambda _request: session.close())
+        request.add_finished_callback(lambda _request: _end_read(session))
     return session
+
+
+def _end_read(session: Session) -> None:
+    """End a read session with COMMIT (nothing was written): psycopg forgets a connection's
+    prepared statements on ROLLBACK, and the connection goes back to the pool the signed-in
+    requests share.  A transaction that failed is rolled back."""
+    try:
+        session.commit()
+    except Exception:
+        session.rollback()
+    finally:
+        session.close()
 
 
 def _read_engine(settings, primary: Engine) -> Engine | None:

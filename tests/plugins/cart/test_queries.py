@@ -47,12 +47,12 @@ def test_get_cart_costs_a_constant_number_of_statements(testapp, engine, db, mak
     assert len(fifty) == 4, fifty
 
 
-def test_a_signed_in_read_commits_so_its_prepared_statements_survive(testapp, engine, db, product, make_user,
+def test_a_signed_in_read_commits_so_its_prepared_statements_survive(testapp, engine, db, make_product, make_user,
                                                                      auth_headers):
     """psycopg drops a connection's prepared statements on every ROLLBACK: a signed-in read
     that succeeds ends with COMMIT (RELEASE of the test session's savepoint), not ROLLBACK."""
     user = make_user()
-    add_to_cart(db, user.id, product().size.id, 1, max_quantity=99)
+    add_to_cart(db, user.id, sizes_of(db, make_product())[0].id, 1, max_quantity=99)
     db.flush()
     statements, _ = statements_for_cart(testapp, engine, auth_headers(user))
     assert statements[-1].startswith("RELEASE SAVEPOINT"), statements
