@@ -58,7 +58,28 @@ def make_app(settings: Settings, pm, loaded, *, dbsession_factory=None):
     config.include("core.pages")
     include_plugins(config, pm, loaded, settings)  # a plugin's mistake: one line naming it
     config.include("core.openapi")
+    config.commit()
+    _request_class_once(config.registry)
     return config.make_wsgi_app()
+
+
+def _request_class_once(registry) -> None:
+    """Give requests their methods and properties (``request.db``, ``request.user``, pyramid_tm's
+    ``request.tm``, every plugin's) through one class made at start-up.
+
+    Pyramid applies ``add_request_method`` properties by deriving a new class for every request
+    (about 35 µs, a tenth of a cached catalog answer); the same descriptors on one subclass of
+    the request factory behave identically, and the per-request step is then skipped."""
+    from pyramid.interfaces import IRequestExtensions, IRequestFactory
+    from pyramid.request import Request
+
+    extensions = registry.queryUtility(IRequestExtensions)
+    if extensions is None:
+        return
+    base = registry.queryUtility(IRequestFactory, default=Request)
+    attributes = {**extensions.methods, **extensions.descriptors}
+    registry.registerUtility(type("AgoraRequest", (base,), attributes), IRequestFactory)
+    registry.unregisterUtility(provided=IRequestExtensions)
 
 
 def main(global_config, **ini):
