@@ -18,6 +18,13 @@ def dumps(value) -> bytes:
     return orjson.dumps(value, default=_default)
 
 
+def json_response(body: bytes, status: int = 200):
+    """A JSON answer with an already rendered ``body``, typed as the renderer types its answers."""
+    from pyramid.response import Response
+
+    return Response(body=body, status=status, content_type="application/json", charset="utf-8")
+
+
 class OrjsonRenderer:
     """Pyramid renderer factory for ``renderer="json"``: orjson instead of the stdlib."""
 

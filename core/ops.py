@@ -3,12 +3,11 @@ from __future__ import annotations
 
 from cornice import Service
 from marshmallow import Schema, fields
-from pyramid.response import Response
 from sqlalchemy import text
 
 from core.db import engine_of, session_factory_of
 from core.fastpath import reader
-from core.jsonutil import dumps
+from core.jsonutil import dumps, json_response
 from core.openapi import responds
 from core.plugins import describe
 from core.registry import hooks_of, plugin_manager_of, plugins_of, settings_of
@@ -68,13 +67,8 @@ def fast_health(registry):
     db = reader(registry, engine)
 
     def answer(request, _match):
-        try:
-            db.rows("SELECT 1")
-            database = "ok"
-        except Exception as exc:  # any failure to reach the database is "unavailable"
-            database = f"unavailable: {type(exc).__name__}"
-        status, body = health_answer(request, database)
-        return Response(body=dumps(body), status=status, content_type="application/json", charset="utf-8")
+        status, body = health_answer(request, _state_of(lambda: db.rows("SELECT 1")))
+        return json_response(dumps(body), status)
 
     return answer
 
@@ -82,7 +76,8 @@ def fast_health(registry):
 def database_status(registry) -> str:
     """``"ok"`` or ``"unavailable: <reason>"``, from one ``SELECT 1``."""
     engine = engine_of(registry)
-    try:
+
+    def check():
         if engine is None:  # sessions handed in (tests)
             session = session_factory_of(registry)()
             try:
@@ -92,6 +87,14 @@ def database_status(registry) -> str:
         else:
             with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                 conn.exec_driver_sql("SELECT 1")
+
+    return _state_of(check)
+
+
+def _state_of(check) -> str:
+    """``"ok"`` when ``check()`` returns, else ``"unavailable: <exception type>"``."""
+    try:
+        check()
         return "ok"
     except Exception as exc:  # any failure to reach the database is "unavailable"
         return f"unavailable: {type(exc).__name__}"

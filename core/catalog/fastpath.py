@@ -28,7 +28,6 @@ sessions handed in by tests every request takes the full stack.
 """
 from __future__ import annotations
 
-from pyramid.response import Response
 from sqlalchemy import bindparam, select, true
 
 from core.catalog import version
@@ -37,7 +36,7 @@ from core.catalog.models import Product, Size, Variant
 from core.catalog.version import CatalogVersion
 from core.db import read_engine_of, utcnow
 from core.fastpath import reader
-from core.jsonutil import dumps
+from core.jsonutil import dumps, json_response
 from core.orders.reservations import available_column
 
 SLUG = r"([A-Za-z0-9_-]{1,200})"
@@ -59,11 +58,6 @@ def statements(dialect) -> tuple[tuple[str, dict], tuple[str, dict]]:
               .select_from(CatalogVersion.__table__.outerjoin(sizes, true())).where(CatalogVersion.id == 1))
     compiled = [statement.compile(dialect=dialect) for statement in (current, detail)]
     return tuple((str(each), dict(each.params)) for each in compiled)
-
-
-def json_response(body: bytes) -> Response:
-    """A 200 JSON answer with a rendered ``body`` (the renderer's content type)."""
-    return Response(body=body, content_type="application/json", charset="utf-8")
 
 
 def _setup(registry):

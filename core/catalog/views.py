@@ -13,12 +13,11 @@ from cornice import Service
 from core.catalog import categories as tree
 from core.catalog import version
 from core.catalog.detail import cached_detail
-from core.catalog.fastpath import json_response
 from core.catalog.queries import ProductFilters, count_of, filtered, ordered, public_products, with_labels
 from core.catalog.schemas import CategoryOut, ProductDetailOut, ProductListQuery, ProductSummaryOut, SlugPath
 from core.catalog.serialize import product_summaries
 from core.errors import AgoraError
-from core.jsonutil import dumps
+from core.jsonutil import dumps, json_response
 from core.money import to_minor
 from core.openapi import responds
 from core.pagination import paginate
